@@ -1,0 +1,85 @@
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import {
+  DatabaseTemplateVersionStore,
+  migrationsDir,
+} from './DatabaseTemplateVersionStore';
+
+jest.setTimeout(60_000);
+
+describe('DatabaseTemplateVersionStore', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_16', 'SQLITE_3'] });
+
+  async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    const store = await DatabaseTemplateVersionStore.create({
+      database: mockServices.database({ knex }),
+    });
+    return { knex, store };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'records each version once and keeps when it was first seen, on %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const monday = new Date('2026-11-02T09:00:00Z');
+      const tuesday = new Date('2026-11-03T09:00:00Z');
+
+      const first = await store.recordVersions(
+        [
+          { templateRef: 'template:default/node-service', version: '1.0.0', title: 'Node service' },
+          { templateRef: 'template:default/node-service', version: '1.0.0', title: 'Node service' },
+          { templateRef: 'template:default/python-service', version: '2.0.0' },
+        ],
+        monday,
+      );
+      expect(first.map(v => `${v.templateRef}@${v.version}`)).toEqual([
+        'template:default/node-service@1.0.0',
+        'template:default/python-service@2.0.0',
+      ]);
+
+      const second = await store.recordVersions(
+        [
+          { templateRef: 'template:default/node-service', version: '1.0.0', title: 'Renamed' },
+          { templateRef: 'template:default/node-service', version: '1.1.0', title: 'Node service' },
+        ],
+        tuesday,
+      );
+      expect(second.map(v => v.version)).toEqual(['1.1.0']);
+
+      const node = await store.listVersions({
+        templateRef: 'template:default/node-service',
+      });
+      expect(node).toEqual([
+        {
+          templateRef: 'template:default/node-service',
+          version: '1.0.0',
+          title: 'Node service',
+          firstSeenAt: monday.toISOString(),
+        },
+        {
+          templateRef: 'template:default/node-service',
+          version: '1.1.0',
+          title: 'Node service',
+          firstSeenAt: tuesday.toISOString(),
+        },
+      ]);
+      expect(await store.listVersions()).toHaveLength(3);
+      const [{ n }] = await knex('golden_paths_template_versions').count({ n: '*' });
+      expect(Number(n)).toBe(3);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'migrates down and up again cleanly, on %p',
+    async databaseId => {
+      const { knex } = await createStore(databaseId);
+      expect(await knex.schema.hasTable('golden_paths_template_versions')).toBe(true);
+      await knex.migrate.rollback({ directory: migrationsDir }, true);
+      expect(await knex.schema.hasTable('golden_paths_template_versions')).toBe(false);
+      await DatabaseTemplateVersionStore.create({
+        database: mockServices.database({ knex }),
+      });
+      expect(await knex.schema.hasTable('golden_paths_template_versions')).toBe(true);
+    },
+  );
+});

@@ -1,0 +1,11 @@
+/**
+ * Types, annotation keys, permissions and pure logic shared by the Paved
+ * golden-paths plugins. Nothing in here does I/O.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';
+export * from './semver';
+export * from './types';

@@ -1,0 +1,7 @@
+import { goldenPathsPlugin } from './plugin';
+
+describe('golden-paths', () => {
+  it('should export plugin', () => {
+    expect(goldenPathsPlugin).toBeDefined();
+  });
+});

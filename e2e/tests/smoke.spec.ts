@@ -1,0 +1,19 @@
+import { expect, test } from '@playwright/test';
+
+test('a guest signs in and finds the demo services in the catalog', async ({
+  page,
+}) => {
+  await page.goto('/');
+
+  // The guest sign-in page of the demo portal.
+  await page.getByRole('button', { name: 'Enter' }).click();
+
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await expect(nav.getByRole('link', { name: 'Catalog', exact: true })).toBeVisible();
+
+  // The catalog lists the demo components from examples/entities.yaml.
+  await expect(page.getByRole('link', { name: 'payments-api' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'search-indexer' })).toBeVisible();
+
+  await page.screenshot({ path: 'e2e/screenshots/smoke-catalog.png', fullPage: true });
+});

@@ -1,0 +1,47 @@
+// Waits until the e2e portal's backend has a guest token that lists catalog
+// entities and the frontend answers, or fails after a deadline with the log.
+const fs = require('fs');
+
+const backend = process.env.PAVED_E2E_BACKEND ?? 'http://localhost:7100';
+const frontend = process.env.PAVED_E2E_FRONTEND ?? 'http://localhost:3100';
+const deadline = Date.now() + 8 * 60_000;
+const logFile = process.argv[2];
+
+async function ready() {
+  const auth = await fetch(`${backend}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  if (!auth.ok) return `guest refresh answered ${auth.status}`;
+  const token = (await auth.json()).backstageIdentity.token;
+  const entities = await fetch(
+    `${backend}/api/catalog/entities/by-query?filter=kind=component&limit=1`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  if (!entities.ok) return `catalog answered ${entities.status}`;
+  if ((await entities.json()).items.length === 0) return 'catalog is still empty';
+  const page = await fetch(frontend);
+  if (!page.ok) return `frontend answered ${page.status}`;
+  return undefined;
+}
+
+(async () => {
+  let last = 'not started';
+  while (Date.now() < deadline) {
+    try {
+      const reason = await ready();
+      if (!reason) {
+        console.log(`Portal ready at ${frontend}`);
+        return;
+      }
+      last = reason;
+    } catch (e) {
+      last = e.cause?.code ?? e.message;
+    }
+    await new Promise(r => setTimeout(r, 2000));
+  }
+  console.error(`Portal did not become ready: ${last}`);
+  if (logFile && fs.existsSync(logFile)) {
+    console.error(fs.readFileSync(logFile, 'utf8').split('\n').slice(-60).join('\n'));
+  }
+  process.exit(1);
+})();

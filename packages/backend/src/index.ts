@@ -35,7 +35,9 @@ backend.add(
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicy'));
 
-// Notifications, signals and user settings
+// Events bus (signals and notifications subscribe to it), notifications,
+// signals and user settings
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));

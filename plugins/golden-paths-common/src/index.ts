@@ -6,6 +6,7 @@
  */
 
 export * from './annotations';
+export * from './lock';
 export * from './permissions';
 export * from './semver';
 export * from './types';

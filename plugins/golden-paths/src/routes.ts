@@ -1,3 +1,10 @@
-import { createRouteRef } from '@backstage/frontend-plugin-api';
+import { createRouteRef } from '@backstage/core-plugin-api';
 
-export const rootRouteRef = createRouteRef();
+/**
+ * Where the Golden Paths page is mounted in an app on the legacy frontend system.
+ *
+ * @public
+ */
+export const rootRouteRef = createRouteRef({
+  id: 'golden-paths',
+});

@@ -1,8 +1,12 @@
-/***/
 /**
- * The golden-paths module for @backstage/plugin-scaffolder-backend.
+ * Scaffolder actions for Paved golden paths: record a new service's
+ * provenance (template ref, version, answers and file hashes).
  *
  * @packageDocumentation
  */
 
-export { scaffolderModule as default } from './module';
+export { scaffolderModuleGoldenPaths as default } from './module';
+export {
+  createStampProvenanceAction,
+  STAMP_PROVENANCE_ACTION_ID,
+} from './actions/stamp';

@@ -1,21 +1,23 @@
-import { createBackendModule } from "@backstage/backend-plugin-api";
-import { scaffolderActionsExtensionPoint  } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from "./actions/example";
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createStampProvenanceAction } from './actions/stamp';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * Adds the Paved golden-path actions to the scaffolder.
+ *
+ * @public
  */
-export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
+export const scaffolderModuleGoldenPaths = createBackendModule({
   pluginId: 'scaffolder',
+  moduleId: 'golden-paths',
   register({ registerInit }) {
     registerInit({
       deps: {
-        scaffolderActions: scaffolderActionsExtensionPoint
+        scaffolder: scaffolderActionsExtensionPoint,
       },
-      async init({ scaffolderActions}) {
-        scaffolderActions.addActions(createExampleAction());
-      }
+      async init({ scaffolder }) {
+        scaffolder.addActions(createStampProvenanceAction());
+      },
     });
   },
-})
+});

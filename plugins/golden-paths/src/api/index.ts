@@ -1,0 +1,3 @@
+export { goldenPathsApiRef } from './GoldenPathsApi';
+export type { GoldenPathsApi } from './GoldenPathsApi';
+export { GoldenPathsClient } from './GoldenPathsClient';

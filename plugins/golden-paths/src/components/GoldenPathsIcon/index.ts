@@ -1,0 +1,1 @@
+export { GoldenPathsIcon } from './GoldenPathsIcon';

@@ -1,0 +1,61 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { GoldenPathsClient, goldenPathsApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The golden-paths plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const goldenPathsPlugin = createPlugin({
+  id: 'golden-paths',
+  apis: [
+    createApiFactory({
+      api: goldenPathsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new GoldenPathsClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+  },
+});
+
+/**
+ * The Golden Paths page, to mount on a route such as `/golden-paths`.
+ *
+ * @public
+ */
+export const GoldenPathsPage = goldenPathsPlugin.provide(
+  createRoutableExtension({
+    name: 'GoldenPathsPage',
+    component: () =>
+      import('./components/GoldenPathsPage').then(m => m.GoldenPathsPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The "Golden path" card for a Component's entity overview.
+ *
+ * @public
+ */
+export const EntityGoldenPathCard = goldenPathsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGoldenPathCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityGoldenPathCard').then(
+          m => m.EntityGoldenPathCard,
+        ),
+    },
+  }),
+);

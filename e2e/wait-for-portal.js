@@ -6,6 +6,17 @@ const backend = process.env.PAVED_E2E_BACKEND ?? 'http://localhost:7100';
 const frontend = process.env.PAVED_E2E_FRONTEND ?? 'http://localhost:3100';
 const deadline = Date.now() + 8 * 60_000;
 const logFile = process.argv[2];
+const portalPid = Number(process.argv[3]);
+
+function portalIsRunning() {
+  if (!portalPid) return true;
+  try {
+    process.kill(portalPid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function ready() {
   const auth = await fetch(`${backend}/api/auth/guest/refresh`, {
@@ -26,7 +37,7 @@ async function ready() {
 
 (async () => {
   let last = 'not started';
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && portalIsRunning()) {
     try {
       const reason = await ready();
       if (!reason) {
@@ -39,7 +50,11 @@ async function ready() {
     }
     await new Promise(r => setTimeout(r, 2000));
   }
-  console.error(`Portal did not become ready: ${last}`);
+  console.error(
+    portalIsRunning()
+      ? `Portal did not become ready: ${last}`
+      : `Portal exited before it was ready (last check: ${last})`,
+  );
   if (logFile && fs.existsSync(logFile)) {
     console.error(fs.readFileSync(logFile, 'utf8').split('\n').slice(-60).join('\n'));
   }

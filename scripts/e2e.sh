@@ -20,7 +20,7 @@ mkdir -p "$PAVED_E2E_DATA/sqlite"
 log="$PAVED_E2E_DATA/portal.log"
 
 paved_log "Starting the portal for e2e (log: data/e2e/portal.log)"
-setsid yarn backstage-cli repo start --config app-config.yaml --config e2e/app-config.e2e.yaml >"$log" 2>&1 &
+setsid yarn backstage-cli repo start --config ../../app-config.yaml --config ../../e2e/app-config.e2e.yaml >"$log" 2>&1 &
 portal=$!
 stop_portal() {
   kill -TERM -- "-$portal" 2>/dev/null || true
@@ -28,5 +28,5 @@ stop_portal() {
 }
 trap stop_portal EXIT
 
-node e2e/wait-for-portal.js "$log"
+node e2e/wait-for-portal.js "$log" "$portal"
 yarn playwright test -c e2e/playwright.config.ts

@@ -11,7 +11,9 @@ test('a guest signs in and finds the demo services in the catalog', async ({
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await expect(nav.getByRole('link', { name: 'Catalog', exact: true })).toBeVisible();
 
-  // The catalog lists the demo components from examples/entities.yaml.
+  // The catalog opens on the guest's own components; the demo services
+  // from examples/entities.yaml are under "All".
+  await page.getByRole('menuitem', { name: /All/ }).click();
   await expect(page.getByRole('link', { name: 'payments-api' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'search-indexer' })).toBeVisible();
 

@@ -4,16 +4,19 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { goldenPathsPlugin } from './plugin';
 
-const template = (name: string, version?: string) => ({
+const template = (name: string, version?: string): Entity => ({
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',
   metadata: {
     name,
     title: `${name} title`,
-    annotations: version ? { 'backstage.io/template-version': version } : {},
+    annotations: version
+      ? { 'backstage.io/template-version': version }
+      : ({} as Record<string, string>),
   },
   spec: { type: 'service', steps: [] },
 });

@@ -7,6 +7,8 @@
 
 export * from './annotations';
 export * from './lock';
+export * from './merge';
 export * from './permissions';
 export * from './semver';
 export * from './types';
+export * from './upgrade';

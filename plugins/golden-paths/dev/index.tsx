@@ -1,11 +1,18 @@
+import { Content, Page } from '@backstage/core-components';
 import { createDevApp } from '@backstage/frontend-dev-utils';
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendModule,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { TemplateSummary } from '@paved/backstage-plugin-golden-paths-common';
 import goldenPathsPlugin from '../src/alpha';
 import { goldenPathsApiRef } from '../src';
+import { EntityGoldenPathCard } from '../src/components/EntityGoldenPathCard';
 
 // `yarn start` in this folder runs the page without a backend: this module
 // replaces the plugin's HTTP client with a few in-memory templates.
@@ -40,9 +47,44 @@ const sampleTemplates: TemplateSummary[] = [
   },
 ];
 
+// The catalog is not in this dev app, so entity links (template names on the
+// page) land here instead; it shows the card for a service on node-service 1.1.0.
+function SampleEntityPage() {
+  return (
+    <Page themeId="service">
+      <Content>
+        <EntityProvider
+          entity={{
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: {
+              name: 'payments',
+              annotations: {
+                'backstage.io/source-template': 'template:default/node-service',
+                'backstage.io/template-version': '1.1.0',
+              },
+            },
+          }}
+        >
+          <EntityGoldenPathCard />
+        </EntityProvider>
+      </Content>
+    </Page>
+  );
+}
+
 const sampleDataModule = createFrontendModule({
   pluginId: 'golden-paths',
   extensions: [
+    PageBlueprint.make({
+      name: 'sample-entity',
+      params: {
+        path: '/catalog/:namespace/:kind/:name',
+        routeRef: entityRouteRef,
+        noHeader: true,
+        loader: async () => <SampleEntityPage />,
+      },
+    }),
     ApiBlueprint.make({
       params: defineParams =>
         defineParams({

@@ -320,6 +320,37 @@ describe('paved:provenance:stamp', () => {
     });
   });
 
+  it('stamps through a catalog-info.yaml symlink and hashes the file it lands in', async () => {
+    mockDir.addContent({
+      workspace: {
+        'docs/entity.yaml': catalogInfo,
+        'catalog-info.yaml': ctx => {
+          fs.rmSync(ctx.path);
+          ctx.symlink('docs/entity.yaml');
+        },
+      },
+    });
+    await action.handler(context({}));
+
+    const stamped = fs.readFileSync(
+      path.join(workspacePath, 'docs/entity.yaml'),
+    );
+    expect(parseYaml(stamped.toString()).spec.scaffoldedFrom).toBe(
+      'template:default/node-service',
+    );
+    const files = readLock().files;
+    expect(files).toContainEqual({
+      path: 'docs/entity.yaml',
+      sha256: sha256(stamped),
+      ownership: 'shared',
+    });
+    expect(files).toContainEqual({
+      path: 'catalog-info.yaml',
+      sha256: sha256('docs/entity.yaml'),
+      ownership: 'shared',
+    });
+  });
+
   it('runs the same way in a dry run, where secrets are redacted', async () => {
     const ctx = { ...context({}, { secrets: {} }), isDryRun: true };
     await action.handler(ctx);
@@ -466,6 +497,11 @@ describe('paved:provenance:stamp', () => {
         name: 'a lockPath running through a file',
         input: { lockPath: 'README.md/lock.json' },
         message: /^lockPath 'README.md\/lock.json' runs through a file/,
+      },
+      {
+        name: 'a lockPath inside .git',
+        input: { lockPath: '.git/paved.json' },
+        message: /^lockPath '.git\/paved.json' is inside .git/,
       },
       {
         name: 'a lockPath that is the catalog file',

@@ -45,8 +45,8 @@ function stampCatalogInfo(
   provenance: Provenance,
 ): string {
   const documents = parseAllDocuments(text);
-  // parseAllDocuments returns an EmptyStream, not an array, for an empty file.
-  if (!Array.isArray(documents) || documents.length === 0) {
+  // An empty file, or one with only comments, holds no document at all.
+  if (documents.length === 0) {
     throw new InputError(`catalogInfoPath '${file}' is empty`);
   }
   const broken = documents.find(doc => doc.errors.length > 0);
@@ -284,9 +284,12 @@ export function createStampProvenanceAction() {
         ctx.logger.info(`Not recording secret answers: ${dropped.join(', ')}`);
       }
 
-      // The checkpoint makes a recovered task skip a stamp that already
-      // succeeded: the runner serializes the workspace right after it, so the
-      // stamped files survive the restart and are not stamped twice.
+      // Hashing and writing sit in one checkpoint because the runner persists
+      // the workspace right after a checkpoint (when a workspace provider is
+      // configured): a task recovered after this point gets the stamped files
+      // back with the workspace and reuses the recorded result instead of
+      // stamping again. The key names both paths, so a step run with `each`
+      // keeps one checkpoint per catalog file.
       const { fileCount } = await ctx.checkpoint({
         key: `stamp:${catalogInfo.path}:${lock.path}`,
         fn: async () => {

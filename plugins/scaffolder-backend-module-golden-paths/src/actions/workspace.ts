@@ -76,7 +76,8 @@ async function realpathForWrite(
  * Resolves a template-supplied path to a file inside the workspace, or throws
  * an InputError naming `field`. Rejects absolute paths (they cannot be
  * recorded in the repo), `../` escapes, symlinks leading out of the workspace,
- * and directories where a file is expected. Only reads the file system.
+ * paths inside `.git`, and directories where a file is expected. Only reads
+ * the file system.
  */
 export async function resolveWorkspaceFile(
   workspacePath: string,
@@ -106,6 +107,10 @@ export async function resolveWorkspaceFile(
   const relative = path.relative(workspacePath, absolutePath);
   if (relative === '') {
     throw new InputError(`${field} must name a file, not the workspace`);
+  }
+  // Git's own files never reach the repository, so nothing is recorded there.
+  if (relative.split(path.sep).includes('.git')) {
+    throw new InputError(`${field} '${input}' is inside .git`);
   }
 
   // resolveSafeChildPath already follows symlinks; checking the real path of

@@ -5,7 +5,8 @@ import {
 import { ResponseError } from '@backstage/errors';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { TemplateSummary } from '@paved/backstage-plugin-golden-paths-common';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { GoldenPathsApi, goldenPathsApiRef } from '../../api';
 import { GoldenPathsPage } from './GoldenPathsPage';
 
@@ -65,6 +66,21 @@ describe('GoldenPathsPage', () => {
 
     expect(screen.getByText('Python service')).toBeInTheDocument();
     expect(screen.getByText('Templates (2)')).toBeInTheDocument();
+  });
+
+  it('finds a template by its entity ref as well as its title', async () => {
+    renderPage({ listTemplates: async () => [nodeService, pythonService] });
+    await screen.findByText('Node.js service');
+
+    await userEvent.type(
+      screen.getByPlaceholderText('Filter'),
+      'python-service',
+    );
+
+    await waitFor(() =>
+      expect(screen.queryByText('Node.js service')).not.toBeInTheDocument(),
+    );
+    expect(screen.getByText('Python service')).toBeInTheDocument();
   });
 
   it('explains how templates get listed when the registry is empty', async () => {

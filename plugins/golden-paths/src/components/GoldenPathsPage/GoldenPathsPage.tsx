@@ -34,6 +34,11 @@ const columns: TableColumn<TemplateSummary>[] = [
     title: 'Template',
     field: 'title',
     highlight: true,
+    // People search by the name they know, which is as often the ref as the title.
+    customFilterAndSearch: (query: string, template) =>
+      `${template.title ?? ''} ${template.templateRef}`
+        .toLocaleLowerCase('en-US')
+        .includes(query.toLocaleLowerCase('en-US')),
     render: template => (
       <>
         <EntityRefLink entityRef={template.templateRef}>

@@ -39,3 +39,43 @@ export const ANNOTATION_DORA_ID = 'paved.dev/dora-id';
  * @public
  */
 export const DEFAULT_LOCK_PATH = '.paved/lock.json';
+
+/**
+ * On a Template: the changelog of every published version, as a YAML list of
+ * `{ version, date, breaking, changes[] }`, newest first.
+ *
+ * @public
+ */
+export const ANNOTATION_CHANGELOG = 'paved.dev/changelog';
+
+/**
+ * On a Template: the oldest version services may stay on.
+ *
+ * @public
+ */
+export const ANNOTATION_POLICY_MINIMUM_VERSION =
+  'paved.dev/policy-minimum-version';
+
+/**
+ * On a Template: from this date (YYYY-MM-DD) services below the minimum
+ * version are warned.
+ *
+ * @public
+ */
+export const ANNOTATION_POLICY_WARN_DATE = 'paved.dev/policy-warn-date';
+
+/**
+ * On a Template: from this date (YYYY-MM-DD) services below the minimum
+ * version are blocked.
+ *
+ * @public
+ */
+export const ANNOTATION_POLICY_BLOCK_DATE = 'paved.dev/policy-block-date';
+
+/**
+ * On a Template: the largest allowed lag behind the latest version, e.g.
+ * `1 major` or `2 minors`.
+ *
+ * @public
+ */
+export const ANNOTATION_POLICY_MAX_LAG = 'paved.dev/policy-max-lag';

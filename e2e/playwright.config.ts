@@ -16,6 +16,7 @@ export default defineConfig({
   use: {
     baseURL: process.env.PAVED_E2E_FRONTEND ?? 'http://localhost:3100',
     screenshot: 'only-on-failure',
+    viewport: { width: 1440, height: 900 },
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],

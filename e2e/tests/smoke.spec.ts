@@ -16,6 +16,15 @@ test('a guest signs in and finds the demo services in the catalog', async ({
   await page.getByRole('menuitem', { name: /All/ }).click();
   await expect(page.getByRole('link', { name: 'payments-api' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'search-indexer' })).toBeVisible();
-
   await page.screenshot({ path: 'e2e/screenshots/smoke-catalog.png', fullPage: true });
+
+  // Paved's card is on every component's overview.
+  await page.getByRole('link', { name: 'legacy-reporting' }).click();
+  await expect(page.getByText('Not on a golden path')).toBeVisible();
+  await page.screenshot({ path: 'e2e/screenshots/smoke-entity-card.png', fullPage: true });
+
+  // And the Golden Paths page is in the sidebar.
+  await nav.getByRole('link', { name: 'Golden Paths' }).click();
+  await expect(page.getByRole('heading', { name: 'Golden Paths' }).first()).toBeVisible();
+  await page.screenshot({ path: 'e2e/screenshots/smoke-golden-paths.png', fullPage: true });
 });

@@ -13,7 +13,13 @@ test('a guest signs in and finds the demo services in the catalog', async ({
 
   // The catalog opens on the guest's own components; the demo services
   // from examples/entities.yaml are under "All".
-  await page.getByRole('menuitem', { name: /All/ }).click();
+  // The filters re-render once the guest's ownership has loaded, which can
+  // undo an early click, so click until the table says "All".
+  await expect(page.getByText(/Owned Components/)).toBeVisible();
+  await expect(async () => {
+    await page.getByRole('menuitem', { name: /All/ }).click();
+    await expect(page.getByText(/All Components/)).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(page.getByRole('link', { name: 'payments-api' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'search-indexer' })).toBeVisible();
   await page.screenshot({ path: 'e2e/screenshots/smoke-catalog.png', fullPage: true });

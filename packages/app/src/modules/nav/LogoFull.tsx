@@ -1,7 +1,7 @@
 import { makeStyles } from '@material-ui/core';
 
 const useStyles = makeStyles({
-  text: {
+  mark: {
     color: '#7df3e1',
     fontSize: 28,
     fontWeight: 700,
@@ -10,8 +10,11 @@ const useStyles = makeStyles({
   },
 });
 
-/** The Paved word mark for the open sidebar. */
-export const LogoFull = () => {
+/** The Paved mark: the word when the sidebar is open, its initial when not. */
+export const PavedMark = (props: { short?: boolean }) => {
   const classes = useStyles();
-  return <span className={classes.text}>Paved</span>;
+  return <span className={classes.mark}>{props.short ? 'P' : 'Paved'}</span>;
 };
+
+/** The Paved word mark for the open sidebar. */
+export const LogoFull = () => <PavedMark />;

@@ -7,6 +7,10 @@ import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
 
+// The offline demo's git backend: file:// URLs under goldenPaths.localGit.root
+// are readable like a remote repository (catalog registration, drift).
+backend.add(import('./modules/localRepoUrlReader'));
+
 backend.add(import('@backstage/plugin-app-backend'));
 
 // Sign-in: guest for the demo (see auth.providers.guest in app-config.yaml)

@@ -29,7 +29,8 @@ async function ready() {
     { headers: { authorization: `Bearer ${token}` } },
   );
   if (!entities.ok) return `catalog answered ${entities.status}`;
-  if ((await entities.json()).items.length === 0) return 'catalog is still empty';
+  if ((await entities.json()).items.length === 0)
+    return 'catalog is still empty';
   const page = await fetch(frontend);
   if (!page.ok) return `frontend answered ${page.status}`;
   return undefined;
@@ -56,7 +57,9 @@ async function ready() {
       : `Portal exited before it was ready (last check: ${last})`,
   );
   if (logFile && fs.existsSync(logFile)) {
-    console.error(fs.readFileSync(logFile, 'utf8').split('\n').slice(-60).join('\n'));
+    console.error(
+      fs.readFileSync(logFile, 'utf8').split('\n').slice(-60).join('\n'),
+    );
   }
   process.exit(1);
 })();

@@ -4,15 +4,22 @@ const { Client } = require('pg');
 
 const url = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES16_CONNECTION_STRING;
 if (!url) {
-  console.error('BACKSTAGE_TEST_DATABASE_POSTGRES16_CONNECTION_STRING is not set');
+  console.error(
+    'BACKSTAGE_TEST_DATABASE_POSTGRES16_CONNECTION_STRING is not set',
+  );
   process.exit(1);
 }
-const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+const client = new Client({
+  connectionString: url,
+  connectionTimeoutMillis: 5000,
+});
 client
   .connect()
   .then(() => client.query('select version()'))
   .then(res => {
-    console.log(`PostgreSQL reachable: ${res.rows[0].version.split(' on ')[0]}`);
+    console.log(
+      `PostgreSQL reachable: ${res.rows[0].version.split(' on ')[0]}`,
+    );
     return client.end();
   })
   .catch(err => {

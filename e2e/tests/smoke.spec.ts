@@ -9,7 +9,9 @@ test('a guest signs in and finds the demo services in the catalog', async ({
   await page.getByRole('button', { name: 'Enter' }).click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(nav.getByRole('link', { name: 'Catalog', exact: true })).toBeVisible();
+  await expect(
+    nav.getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
 
   // The catalog opens on the guest's own components; the demo services
   // from examples/entities.yaml are under "All".
@@ -18,19 +20,34 @@ test('a guest signs in and finds the demo services in the catalog', async ({
   await expect(page.getByText(/Owned Components/)).toBeVisible();
   await expect(async () => {
     await page.getByRole('menuitem', { name: /All/ }).click();
-    await expect(page.getByText(/All Components/)).toBeVisible({ timeout: 2_000 });
+    await expect(page.getByText(/All Components/)).toBeVisible({
+      timeout: 2_000,
+    });
   }).toPass({ timeout: 30_000 });
   await expect(page.getByRole('link', { name: 'payments-api' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'search-indexer' })).toBeVisible();
-  await page.screenshot({ path: 'e2e/screenshots/smoke-catalog.png', fullPage: true });
+  await expect(
+    page.getByRole('link', { name: 'search-indexer' }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'e2e/screenshots/smoke-catalog.png',
+    fullPage: true,
+  });
 
   // Paved's card is on every component's overview.
   await page.getByRole('link', { name: 'legacy-reporting' }).click();
   await expect(page.getByText('Not on a golden path')).toBeVisible();
-  await page.screenshot({ path: 'e2e/screenshots/smoke-entity-card.png', fullPage: true });
+  await page.screenshot({
+    path: 'e2e/screenshots/smoke-entity-card.png',
+    fullPage: true,
+  });
 
   // And the Golden Paths page is in the sidebar.
   await nav.getByRole('link', { name: 'Golden Paths' }).click();
-  await expect(page.getByRole('heading', { name: 'Golden Paths' }).first()).toBeVisible();
-  await page.screenshot({ path: 'e2e/screenshots/smoke-golden-paths.png', fullPage: true });
+  await expect(
+    page.getByRole('heading', { name: 'Golden Paths' }).first(),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'e2e/screenshots/smoke-golden-paths.png',
+    fullPage: true,
+  });
 });

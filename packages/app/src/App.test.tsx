@@ -19,7 +19,11 @@ describe('App', () => {
     const rendered = render(App.createRoot());
 
     expect(
-      await rendered.findByRole('button', { name: 'Enter' }, { timeout: 15_000 }),
+      await rendered.findByRole(
+        'button',
+        { name: 'Enter' },
+        { timeout: 15_000 },
+      ),
     ).toBeInTheDocument();
     expect(rendered.getByText('Paved test')).toBeInTheDocument();
   });

@@ -9,9 +9,15 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('golden_paths_template_versions', table => {
     table.comment('Every published version of a golden-path template');
-    table.string('template_ref', 255).notNullable().comment('Template entity ref');
+    table
+      .string('template_ref', 255)
+      .notNullable()
+      .comment('Template entity ref');
     table.string('version', 64).notNullable().comment('Semver of this version');
-    table.string('title', 255).nullable().comment('Template title at this version');
+    table
+      .string('title', 255)
+      .nullable()
+      .comment('Template title at this version');
     table
       .timestamp('first_seen_at', { useTz: true })
       .notNullable()

@@ -37,7 +37,10 @@ describe('goldenPathsPlugin', () => {
           data: {
             goldenPaths: {
               templateRegistry: {
-                schedule: { frequency: { seconds: 1 }, timeout: { minutes: 1 } },
+                schedule: {
+                  frequency: { seconds: 1 },
+                  timeout: { minutes: 1 },
+                },
               },
             },
           },

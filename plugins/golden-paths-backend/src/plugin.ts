@@ -48,7 +48,9 @@ export const goldenPathsPlugin = createBackendPlugin({
         }).schedule(
           scheduler,
           scheduleConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                scheduleConfig,
+              )
             : {
                 frequency: { minutes: 5 },
                 timeout: { minutes: 5 },

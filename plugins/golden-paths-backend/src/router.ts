@@ -35,7 +35,10 @@ export async function createRouter(options: {
     const versions = await templateVersions.listVersions({ templateRef });
     const byTemplate = new Map<string, typeof versions>();
     for (const v of versions) {
-      byTemplate.set(v.templateRef, [...(byTemplate.get(v.templateRef) ?? []), v]);
+      byTemplate.set(v.templateRef, [
+        ...(byTemplate.get(v.templateRef) ?? []),
+        v,
+      ]);
     }
     const items: TemplateSummary[] = [...byTemplate.entries()].map(
       ([ref, list]) => {

@@ -58,7 +58,10 @@ export function sortVersions(versions: Iterable<string>): string[] {
  *
  * @public
  */
-export function versionLag(current: string, published: Iterable<string>): VersionLag {
+export function versionLag(
+  current: string,
+  published: Iterable<string>,
+): VersionLag {
   const used = parseVersion(current);
   if (!used) throw new TypeError(`Not a semver version: '${current}'`);
   const sorted = sortVersions(published);
@@ -69,7 +72,9 @@ export function versionLag(current: string, published: Iterable<string>): Versio
   const majors = semver.major(latest) - semver.major(used);
   const minors = majors === 0 ? semver.minor(latest) - semver.minor(used) : 0;
   const patches =
-    majors === 0 && minors === 0 ? semver.patch(latest) - semver.patch(used) : 0;
+    majors === 0 && minors === 0
+      ? semver.patch(latest) - semver.patch(used)
+      : 0;
   const versionsBehind = sorted.filter(v => semver.gt(v, used)).length;
   return { majors, minors, patches, versionsBehind };
 }

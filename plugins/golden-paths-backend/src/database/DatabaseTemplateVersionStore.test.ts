@@ -26,8 +26,16 @@ describe('DatabaseTemplateVersionStore', () => {
 
       const first = await store.recordVersions(
         [
-          { templateRef: 'template:default/node-service', version: '1.0.0', title: 'Node service' },
-          { templateRef: 'template:default/node-service', version: '1.0.0', title: 'Node service' },
+          {
+            templateRef: 'template:default/node-service',
+            version: '1.0.0',
+            title: 'Node service',
+          },
+          {
+            templateRef: 'template:default/node-service',
+            version: '1.0.0',
+            title: 'Node service',
+          },
           { templateRef: 'template:default/python-service', version: '2.0.0' },
         ],
         monday,
@@ -39,8 +47,16 @@ describe('DatabaseTemplateVersionStore', () => {
 
       const second = await store.recordVersions(
         [
-          { templateRef: 'template:default/node-service', version: '1.0.0', title: 'Renamed' },
-          { templateRef: 'template:default/node-service', version: '1.1.0', title: 'Node service' },
+          {
+            templateRef: 'template:default/node-service',
+            version: '1.0.0',
+            title: 'Renamed',
+          },
+          {
+            templateRef: 'template:default/node-service',
+            version: '1.1.0',
+            title: 'Node service',
+          },
         ],
         tuesday,
       );
@@ -64,7 +80,9 @@ describe('DatabaseTemplateVersionStore', () => {
         },
       ]);
       expect(await store.listVersions()).toHaveLength(3);
-      const [{ n }] = await knex('golden_paths_template_versions').count({ n: '*' });
+      const [{ n }] = await knex('golden_paths_template_versions').count({
+        n: '*',
+      });
       expect(Number(n)).toBe(3);
     },
   );
@@ -73,13 +91,19 @@ describe('DatabaseTemplateVersionStore', () => {
     'migrates down and up again cleanly, on %p',
     async databaseId => {
       const { knex } = await createStore(databaseId);
-      expect(await knex.schema.hasTable('golden_paths_template_versions')).toBe(true);
+      expect(await knex.schema.hasTable('golden_paths_template_versions')).toBe(
+        true,
+      );
       await knex.migrate.rollback({ directory: migrationsDir }, true);
-      expect(await knex.schema.hasTable('golden_paths_template_versions')).toBe(false);
+      expect(await knex.schema.hasTable('golden_paths_template_versions')).toBe(
+        false,
+      );
       await DatabaseTemplateVersionStore.create({
         database: mockServices.database({ knex }),
       });
-      expect(await knex.schema.hasTable('golden_paths_template_versions')).toBe(true);
+      expect(await knex.schema.hasTable('golden_paths_template_versions')).toBe(
+        true,
+      );
     },
   );
 });

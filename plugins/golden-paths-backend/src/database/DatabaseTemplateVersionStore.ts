@@ -63,10 +63,9 @@ export class DatabaseTemplateVersionStore implements TemplateVersionStore {
     return this.db.transaction(async tx => {
       const known = await tx<TemplateVersionRow>(TABLE)
         .select('template_ref', 'version')
-        .whereIn(
-          'template_ref',
-          [...new Set(versions.map(v => v.templateRef))],
-        );
+        .whereIn('template_ref', [
+          ...new Set(versions.map(v => v.templateRef)),
+        ]);
       const seen = new Set(known.map(r => `${r.template_ref}@${r.version}`));
       const fresh = new Map<string, TemplateVersionRow>();
       for (const v of versions) {

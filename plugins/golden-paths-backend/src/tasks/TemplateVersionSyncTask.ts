@@ -76,7 +76,9 @@ export class TemplateVersionSyncTask {
 
     const fresh = await store.recordVersions(observed, now);
     for (const v of fresh) {
-      logger.info(`New golden-path template version ${v.templateRef}@${v.version}`);
+      logger.info(
+        `New golden-path template version ${v.templateRef}@${v.version}`,
+      );
     }
     return fresh.length;
   }

@@ -39,7 +39,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * comments, other documents and other fields as they are. Throws an
  * InputError naming catalogInfoPath when the file cannot carry provenance.
  */
-function stampCatalogInfo(
+export function stampCatalogInfo(
   text: string,
   file: string,
   provenance: Provenance,

@@ -1,0 +1,1 @@
+"""HTTP routers. The golden path owns health.py; add your own modules here."""

@@ -48,5 +48,7 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 
 // Paved
 backend.add(import('@paved/backstage-plugin-golden-paths-backend'));
+// The demo's golden-path services (examples/demo-services.yaml)
+backend.add(import('./modules/demoServices'));
 
 backend.start();

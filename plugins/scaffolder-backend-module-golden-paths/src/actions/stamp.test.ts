@@ -369,6 +369,8 @@ describe('paved:provenance:stamp', () => {
     );
     await expect(checkpoint.mock.results[0].value).resolves.toEqual({
       fileCount: 6,
+      catalogInfoPath: 'catalog-info.yaml',
+      lockPath: '.paved/lock.json',
     });
   });
 

@@ -113,6 +113,89 @@ export function stampCatalogInfo(
 }
 
 /**
+ * Writes a service's provenance into a directory holding its rendered files:
+ * stamps the catalog-info file and writes the lock file with every file's
+ * sha256 and ownership. Everything is checked before anything is written, so
+ * a bad path or catalog file leaves the directory as it was. Used by the stamp
+ * action and by anything else that creates a service the same way, such as
+ * the demo seeding.
+ *
+ * @public
+ */
+export async function stampWorkspace(options: {
+  workspacePath: string;
+  templateRef: string;
+  version: string;
+  templateSource?: string;
+  values: Record<string, unknown>;
+  secretKeys?: string[];
+  secrets?: Record<string, string | undefined>;
+  ownership?: FileOwnershipRules;
+  catalogInfoPath?: string;
+  lockPath?: string;
+}): Promise<{ fileCount: number; catalogInfoPath: string; lockPath: string }> {
+  const { workspacePath, templateRef, version } = options;
+  const catalogInfo = await resolveWorkspaceFile(
+    workspacePath,
+    options.catalogInfoPath ?? DEFAULT_CATALOG_INFO_PATH,
+    'catalogInfoPath',
+  );
+  const lock = await resolveWorkspaceFile(
+    workspacePath,
+    options.lockPath ?? DEFAULT_LOCK_PATH,
+    'lockPath',
+  );
+  if (lock.realPath === catalogInfo.realPath) {
+    throw new InputError('lockPath and catalogInfoPath name the same file');
+  }
+
+  let catalogText: string;
+  try {
+    catalogText = await fs.readFile(catalogInfo.absolutePath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new InputError(
+        `catalogInfoPath '${catalogInfo.path}' does not exist in the workspace; run fetch:template before this action`,
+      );
+    }
+    throw error;
+  }
+  const stampedCatalog = stampCatalogInfo(catalogText, catalogInfo.path, {
+    templateRef,
+    version,
+    lockPath: lock.path,
+  });
+
+  // Hash catalog-info.yaml as stamped, since that is the content that lands in
+  // the repository and that drift is later measured against. The lock file
+  // cannot list its own hash, so it is left out.
+  const files = await hashWorkspaceFiles(workspacePath, {
+    exclude: [lock.path, lock.realPath],
+    replace: new Map([[catalogInfo.realPath, stampedCatalog]]),
+  });
+  const lockFile = buildLockFile({
+    templateRef,
+    version,
+    templateSource: options.templateSource,
+    // Secrets are filtered inside, so the lock is safe whoever builds it.
+    answers: options.values,
+    secretKeys: options.secretKeys ?? [],
+    secrets: options.secrets,
+    files,
+    ownership: options.ownership ?? {},
+  });
+
+  await fs.writeFile(catalogInfo.absolutePath, stampedCatalog, 'utf8');
+  await fs.mkdir(path.dirname(lock.absolutePath), { recursive: true });
+  await fs.writeFile(lock.absolutePath, serializeLockFile(lockFile), 'utf8');
+  return {
+    fileCount: lockFile.files.length,
+    catalogInfoPath: catalogInfo.path,
+    lockPath: lock.path,
+  };
+}
+
+/**
  * Creates the `paved:provenance:stamp` action: run after `fetch:template`, it
  * records which template version a new service came from, in the service's
  * catalog-info.yaml and in a lock file that later upgrades and drift checks read.
@@ -240,45 +323,14 @@ export function createStampProvenanceAction() {
         );
       }
 
-      const catalogInfo = await resolveWorkspaceFile(
-        workspacePath,
-        input.catalogInfoPath ?? DEFAULT_CATALOG_INFO_PATH,
-        'catalogInfoPath',
-      );
-      const lock = await resolveWorkspaceFile(
-        workspacePath,
-        input.lockPath ?? DEFAULT_LOCK_PATH,
-        'lockPath',
-      );
-      if (lock.realPath === catalogInfo.realPath) {
-        throw new InputError('lockPath and catalogInfoPath name the same file');
-      }
-
-      let catalogText: string;
-      try {
-        catalogText = await fs.readFile(catalogInfo.absolutePath, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          throw new InputError(
-            `catalogInfoPath '${catalogInfo.path}' does not exist in the workspace; run fetch:template before this action`,
-          );
-        }
-        throw error;
-      }
-      const stampedCatalog = stampCatalogInfo(catalogText, catalogInfo.path, {
-        templateRef,
-        version,
-        lockPath: lock.path,
-      });
-
       const secretKeys = input.secretKeys ?? [];
-      const answers = nonSecretAnswers(input.values, {
+      // Names only: the point is that the values never reach a log or a repo.
+      const recorded = nonSecretAnswers(input.values, {
         secretKeys,
         secrets: ctx.secrets,
       });
-      // Names only: the point is that the values never reach a log or a repo.
       const dropped = Object.keys(input.values).filter(
-        key => !(key in answers),
+        key => !(key in recorded),
       );
       if (dropped.length > 0) {
         ctx.logger.info(`Not recording secret answers: ${dropped.join(', ')}`);
@@ -290,38 +342,28 @@ export function createStampProvenanceAction() {
       // back with the workspace and reuses the recorded result instead of
       // stamping again. The key names both paths, so a step run with `each`
       // keeps one checkpoint per catalog file.
-      const { fileCount } = await ctx.checkpoint({
-        key: `stamp:${catalogInfo.path}:${lock.path}`,
-        fn: async () => {
-          // Hash catalog-info.yaml as stamped, since that is the content that
-          // lands in the repository and that drift is later measured against.
-          // The lock file cannot list its own hash, so it is left out.
-          const files = await hashWorkspaceFiles(workspacePath, {
-            exclude: [lock.path, lock.realPath],
-            replace: new Map([[catalogInfo.realPath, stampedCatalog]]),
-          });
-          const lockFile = buildLockFile({
+      const catalogInfoPath =
+        input.catalogInfoPath ?? DEFAULT_CATALOG_INFO_PATH;
+      const lockPath = input.lockPath ?? DEFAULT_LOCK_PATH;
+      const stamped = await ctx.checkpoint({
+        key: `stamp:${catalogInfoPath}:${lockPath}`,
+        fn: () =>
+          stampWorkspace({
+            workspacePath,
             templateRef,
             version,
             templateSource: input.templateSource ?? templateInfo?.baseUrl,
-            // Filtered again inside, so the lock is safe whoever builds it.
-            answers,
+            values: input.values,
             secretKeys,
             secrets: ctx.secrets,
-            files,
             ownership,
-          });
-
-          await fs.writeFile(catalogInfo.absolutePath, stampedCatalog, 'utf8');
-          await fs.mkdir(path.dirname(lock.absolutePath), { recursive: true });
-          await fs.writeFile(
-            lock.absolutePath,
-            serializeLockFile(lockFile),
-            'utf8',
-          );
-          return { fileCount: lockFile.files.length };
-        },
+            catalogInfoPath,
+            lockPath,
+          }),
       });
+      const fileCount = stamped.fileCount;
+      const lock = { path: stamped.lockPath };
+      const catalogInfo = { path: stamped.catalogInfoPath };
 
       ctx.logger.info(
         `Stamped ${templateRef} at ${version} into ${catalogInfo.path} and ${lock.path} (${fileCount} files)`,

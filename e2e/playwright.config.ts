@@ -6,6 +6,10 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: './tests',
+  // PAVED_E2E_GREP runs a subset while working on one journey.
+  grep: process.env.PAVED_E2E_GREP
+    ? new RegExp(process.env.PAVED_E2E_GREP)
+    : undefined,
   timeout: 120_000,
   expect: { timeout: 30_000 },
   forbidOnly: true,

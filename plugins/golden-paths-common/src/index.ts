@@ -9,6 +9,7 @@ export * from './annotations';
 export * from './lock';
 export * from './merge';
 export * from './permissions';
+export * from './policy';
 export * from './semver';
 export * from './types';
 export * from './upgrade';

@@ -12,29 +12,12 @@ import {
   publishExamples,
 } from './localGit.examples';
 import { createLocalRepo } from './localGitRepo';
+import { renderParameters } from './__testUtils__/examples';
 
 const parameters: Record<string, string> = {
   name: 'payments',
   version: '2.0.0',
 };
-
-// Stands in for the scaffolder's rendering of the `${{ parameters.x }}`
-// expressions the examples use, so each example runs exactly as written.
-function render(value: unknown): unknown {
-  if (typeof value === 'string') {
-    return value.replace(
-      /\$\{\{\s*parameters\.(\w+)\s*\}\}/g,
-      (_, key: string) => parameters[key],
-    );
-  }
-  if (Array.isArray(value)) return value.map(render);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, render(v)]),
-    );
-  }
-  return value;
-}
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -90,7 +73,10 @@ describe('local git examples', () => {
 
       const outputs: Record<string, Record<string, unknown>> = {};
       for (const step of steps) {
-        const input = render(step.input) as Record<string, unknown>;
+        const input = renderParameters(step.input, parameters) as Record<
+          string,
+          unknown
+        >;
         if (step.action === 'fetch:template') {
           // Stands in for rendering a skeleton: some new content lands.
           const target = path.join(

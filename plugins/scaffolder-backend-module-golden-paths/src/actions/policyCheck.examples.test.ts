@@ -4,25 +4,13 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import yaml from 'yaml';
 import { createPolicyCheckAction } from './policyCheck';
 import { examples } from './policyCheck.examples';
+import { renderParameters } from './__testUtils__/examples';
 
 const parameters: Record<string, string> = {
   owner: 'group:default/team-a',
   name: 'svc-checkout',
   system: 'system:default/payments',
 };
-
-function render(value: unknown): unknown {
-  if (typeof value === 'string') {
-    const match = value.match(/^\$\{\{\s*parameters\.(\w+)\s*\}\}$/);
-    return match ? parameters[match[1]] : value;
-  }
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, render(v)]),
-    );
-  }
-  return value;
-}
 
 const entities: Entity[] = [
   {
@@ -59,7 +47,10 @@ describe('paved:policy:check examples', () => {
       // The check comes first, before anything is created.
       expect(steps[0].action).toBe(action.id);
 
-      const input = render(steps[0].input) as Record<string, unknown>;
+      const input = renderParameters(steps[0].input, parameters) as Record<
+        string,
+        unknown
+      >;
       const ctx = createMockActionContext<any>({ input });
       await action.handler(ctx);
       expect(ctx.output).toHaveBeenCalledWith(

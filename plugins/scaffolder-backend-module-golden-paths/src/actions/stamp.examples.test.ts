@@ -5,6 +5,7 @@ import path from 'node:path';
 import yaml from 'yaml';
 import { createStampProvenanceAction } from './stamp';
 import { examples } from './stamp.examples';
+import { renderParameters } from './__testUtils__/examples';
 
 const catalogInfo =
   'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments\nspec:\n  type: service\n';
@@ -14,23 +15,6 @@ const parameters: Record<string, unknown> = {
   owner: 'group:default/team-a',
   databasePassword: 'not-in-the-lock',
 };
-
-// Stands in for the scaffolder's template rendering of the few expressions the
-// examples use, so each example runs exactly as written.
-function render(value: unknown): unknown {
-  if (typeof value === 'string') {
-    const match = value.match(/^\$\{\{\s*parameters(?:\.(\w+))?\s*\}\}$/);
-    if (match) return match[1] ? parameters[match[1]] : parameters;
-    return value;
-  }
-  if (Array.isArray(value)) return value.map(render);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, render(v)]),
-    );
-  }
-  return value;
-}
 
 describe('paved:provenance:stamp examples', () => {
   const mockDir = createMockDirectory();
@@ -51,7 +35,10 @@ describe('paved:provenance:stamp examples', () => {
       expect(stampSteps).not.toHaveLength(0);
 
       for (const step of stampSteps) {
-        const input = render(step.input) as Record<string, unknown>;
+        const input = renderParameters(step.input, parameters) as Record<
+          string,
+          unknown
+        >;
         const catalogInfoPath =
           (input.catalogInfoPath as string) ?? 'catalog-info.yaml';
         mockDir.setContent({

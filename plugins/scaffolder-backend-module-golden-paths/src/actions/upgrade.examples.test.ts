@@ -12,27 +12,12 @@ import {
 } from './__testUtils__/upgradeFixture';
 import { createTemplateUpgradeAction } from './upgrade';
 import { examples } from './upgrade.examples';
+import { renderParameters } from './__testUtils__/examples';
 
 const parameters: Record<string, unknown> = {
   repoUrl: 'github.com?owner=acme&repo=payments',
   targetVersion: '2.0.0',
 };
-
-// Stands in for the scaffolder's rendering of the few expressions the
-// examples use, so each example runs exactly as written.
-function render(value: unknown): unknown {
-  if (typeof value === 'string') {
-    const match = value.match(/^\$\{\{\s*parameters\.(\w+)\s*\}\}$/);
-    return match ? parameters[match[1]] : value;
-  }
-  if (Array.isArray(value)) return value.map(render);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, render(v)]),
-    );
-  }
-  return value;
-}
 
 describe('paved:template:upgrade examples', () => {
   const mockDir = createMockDirectory();
@@ -65,7 +50,10 @@ describe('paved:template:upgrade examples', () => {
       for (const step of upgradeSteps) {
         mockDir.clear();
         writeTemplate(templateDir);
-        const input = render(step.input) as Record<string, any>;
+        const input = renderParameters(step.input, parameters) as Record<
+          string,
+          any
+        >;
         const servicePath = input.servicePath ?? '.';
         const serviceDir = path.join(workspacePath, servicePath);
         await createService({

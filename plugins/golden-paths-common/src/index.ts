@@ -6,6 +6,7 @@
  */
 
 export * from './annotations';
+export * from './drift';
 export * from './lock';
 export * from './merge';
 export * from './permissions';

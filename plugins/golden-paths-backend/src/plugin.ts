@@ -2,12 +2,22 @@ import {
   coreServices,
   createBackendPlugin,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  RootConfigService,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { goldenPathsPermissions } from '@paved/backstage-plugin-golden-paths-common';
+import { DatabaseComplianceStore } from './database/DatabaseComplianceStore';
+import { DatabaseExemptionStore } from './database/DatabaseExemptionStore';
 import { DatabaseTemplateVersionStore } from './database/DatabaseTemplateVersionStore';
 import { createRouter } from './router';
+import { ComplianceService } from './services/ComplianceService';
+import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
 import { TemplateVersionSyncTask } from './tasks/TemplateVersionSyncTask';
+
+const DEFAULT_MAX_EXEMPTION_DAYS = 90;
 
 /**
  * The Paved golden-paths backend plugin.
@@ -19,47 +29,101 @@ export const goldenPathsPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { config, database, httpAuth, httpRouter, scheduler } = deps;
+        const { auth, catalog, config, database, logger, scheduler } = deps;
         deps.permissionsRegistry.addPermissions(goldenPathsPermissions);
 
         const templateVersions = await DatabaseTemplateVersionStore.create({
           database,
         });
+        const compliance = await DatabaseComplianceStore.create({ database });
+        const exemptions = await DatabaseExemptionStore.create({ database });
+        const complianceService = new ComplianceService({
+          auth,
+          catalog,
+          config,
+          templateVersions,
+          exemptions,
+          compliance,
+        });
 
-        const scheduleConfig = config.getOptionalConfig(
-          'goldenPaths.templateRegistry.schedule',
-        );
         await new TemplateVersionSyncTask({
-          auth: deps.auth,
-          catalog: deps.catalog,
+          auth,
+          catalog,
           store: templateVersions,
-          logger: deps.logger,
+          logger,
         }).schedule(
           scheduler,
-          scheduleConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                scheduleConfig,
-              )
-            : {
-                frequency: { minutes: 5 },
-                timeout: { minutes: 5 },
-                initialDelay: { seconds: 10 },
-              },
+          readSchedule(config, 'goldenPaths.templateRegistry.schedule', {
+            frequency: { minutes: 5 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 10 },
+          }),
         );
 
-        httpRouter.use(await createRouter({ httpAuth, templateVersions }));
+        const sweep = new ComplianceSweepTask({
+          auth,
+          catalog,
+          service: complianceService,
+          store: compliance,
+          logger,
+        });
+        await sweep.schedule(
+          scheduler,
+          readSchedule(config, 'goldenPaths.sweep.schedule', {
+            frequency: { minutes: 10 },
+            timeout: { minutes: 10 },
+            initialDelay: { seconds: 30 },
+          }),
+        );
+
+        const maxExemptionMs = config.has('goldenPaths.exemptions.maxDuration')
+          ? durationToMilliseconds(
+              readDurationFromConfig(config, {
+                key: 'goldenPaths.exemptions.maxDuration',
+              }),
+            )
+          : durationToMilliseconds({ days: DEFAULT_MAX_EXEMPTION_DAYS });
+
+        deps.httpRouter.use(
+          await createRouter({
+            auth,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            catalog,
+            templateVersions,
+            compliance,
+            exemptions,
+            complianceService,
+            sweep,
+            maxExemptionMs,
+          }),
+        );
       },
     });
   },
 });
+
+function readSchedule(
+  config: RootConfigService,
+  key: string,
+  defaults: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  const scheduleConfig = config.getOptionalConfig(key);
+  return scheduleConfig
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
+    : defaults;
+}

@@ -1,12 +1,45 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
+  AuditorService,
+  AuthService,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  PolicyState,
   TemplateSummary,
+  exemptionCreatePermission,
+  exemptionDeletePermission,
+  gateDecision,
+  goldenPathsAdminPermission,
   sortVersions,
 } from '@paved/backstage-plugin-golden-paths-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { ComplianceStore } from './database/ComplianceStore';
+import { ExemptionStore } from './database/ExemptionStore';
 import { TemplateVersionStore } from './database/TemplateVersionStore';
+import {
+  ComplianceService,
+  normalizeEntityRef,
+} from './services/ComplianceService';
+import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
+
+const STATES: readonly PolicyState[] = [
+  'compliant',
+  'warn',
+  'block',
+  'exempt',
+  'unknown',
+];
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Builds the plugin's HTTP routes. Every route needs Backstage credentials;
@@ -15,12 +48,62 @@ import { TemplateVersionStore } from './database/TemplateVersionStore';
  * @internal
  */
 export async function createRouter(options: {
+  auth: AuthService;
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  catalog: CatalogService;
   templateVersions: TemplateVersionStore;
+  compliance: ComplianceStore;
+  exemptions: ExemptionStore;
+  complianceService: ComplianceService;
+  sweep: ComplianceSweepTask;
+  /** The longest an exemption may last, in milliseconds. */
+  maxExemptionMs: number;
+  /** The clock; tests may pin it. */
+  now?: () => Date;
 }): Promise<express.Router> {
-  const { httpAuth, templateVersions } = options;
+  const { httpAuth, templateVersions, compliance, exemptions } = options;
+  const { complianceService, sweep, auditor } = options;
+  const now = options.now ?? (() => new Date());
   const router = Router();
   router.use(express.json());
+
+  // The one place that turns a permission decision into a 403.
+  async function authorize(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) {
+    const [decision] = await options.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Missing permission ${permission.name}`);
+    }
+  }
+
+  // Re-evaluating after an exemption change uses the plugin's own identity:
+  // the caller may change an exemption without being able to read the entity.
+  async function reevaluate(entityRef: string) {
+    return complianceService.evaluateAndStore(entityRef, {
+      credentials: await options.auth.getOwnServiceCredentials(),
+      now: now(),
+    });
+  }
+
+  async function evaluationFor(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const evaluation = await complianceService.getEvaluation(entityRef, {
+      credentials,
+      now: now(),
+    });
+    if (!evaluation) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    }
+    return evaluation;
+  }
 
   router.get('/health', async (_req, res) => {
     res.json({ status: 'ok' });
@@ -28,10 +111,7 @@ export async function createRouter(options: {
 
   router.get('/templates', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const templateRef = req.query.templateRef;
-    if (templateRef !== undefined && typeof templateRef !== 'string') {
-      throw new InputError('templateRef must be a single entity ref');
-    }
+    const templateRef = optionalString(req.query, 'templateRef');
     const versions = await templateVersions.listVersions({ templateRef });
     const byTemplate = new Map<string, typeof versions>();
     for (const v of versions) {
@@ -56,5 +136,257 @@ export async function createRouter(options: {
     res.json({ items });
   });
 
+  router.get('/compliance', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
+    if (entityRef) {
+      res.json(await evaluationFor(entityRef, credentials));
+      return;
+    }
+    const state = optionalString(req.query, 'state');
+    if (state !== undefined && !STATES.includes(state as PolicyState)) {
+      throw new InputError(`state must be one of ${STATES.join(', ')}`);
+    }
+    res.json(
+      await compliance.listEvaluations({
+        owner: optionalEntityRef(req.query, 'owner', 'group'),
+        templateRef: optionalEntityRef(req.query, 'template', 'template'),
+        state: state as PolicyState | undefined,
+        limit: optionalInteger(req.query, 'limit', { min: 1, max: 500 }) ?? 50,
+        offset: optionalInteger(req.query, 'offset', { min: 0 }) ?? 0,
+      }),
+    );
+  });
+
+  router.get('/gate', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
+    if (!entityRef) {
+      throw new InputError('entityRef is required');
+    }
+    const evaluation = await evaluationFor(entityRef, credentials);
+    res.json({
+      ...gateDecision(evaluation),
+      state: evaluation.state,
+      entityRef: evaluation.entityRef,
+    });
+  });
+
+  router.get('/history', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const to = optionalDay(req.query, 'to') ?? now().toISOString().slice(0, 10);
+    const from =
+      optionalDay(req.query, 'from') ??
+      new Date(Date.parse(to) - 29 * DAY_MS).toISOString().slice(0, 10);
+    if (from > to) {
+      throw new InputError('from must not be after to');
+    }
+    const items = await compliance.listHistory({
+      owner: optionalEntityRef(req.query, 'owner', 'group'),
+      templateRef: optionalEntityRef(req.query, 'templateRef', 'template'),
+      from,
+      to,
+    });
+    res.json({ from, to, items });
+  });
+
+  router.post('/admin/sweep', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorize(credentials, goldenPathsAdminPermission);
+    res.json(await sweep.run(now()));
+  });
+
+  router.post('/exemptions', async (req, res) => {
+    // Exemptions are approved by a person, whose ref goes on the record.
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const event = await auditor.createEvent({
+      eventId: 'exemption-create',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: String(req.body?.entityRef ?? '') },
+    });
+    try {
+      await authorize(credentials, exemptionCreatePermission);
+      const input = readExemptionBody(req.body, now(), options.maxExemptionMs);
+      const entity = await options.catalog.getEntityByRef(input.entityRef, {
+        credentials,
+      });
+      if (!entity) {
+        throw new InputError(
+          `entityRef ${input.entityRef} is not an entity in the catalog`,
+        );
+      }
+      const exemption = await exemptions.create(
+        { ...input, approvedBy: credentials.principal.userEntityRef },
+        now(),
+      );
+      const evaluation = await reevaluate(input.entityRef);
+      await event.success({ meta: { exemptionId: exemption.id } });
+      res.status(201).json({ exemption, evaluation });
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.delete('/exemptions/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const event = await auditor.createEvent({
+      eventId: 'exemption-delete',
+      severityLevel: 'medium',
+      request: req,
+      meta: { exemptionId: req.params.id },
+    });
+    try {
+      await authorize(credentials, exemptionDeletePermission);
+      const exemption = await exemptions.revoke(
+        req.params.id,
+        credentials.principal.userEntityRef,
+        now(),
+      );
+      if (!exemption) {
+        throw new NotFoundError(`No exemption ${req.params.id}`);
+      }
+      const evaluation = await reevaluate(exemption.entityRef);
+      await event.success({ meta: { entityRef: exemption.entityRef } });
+      res.json({ exemption, evaluation });
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
   return router;
+}
+
+type Query = express.Request['query'];
+
+function optionalString(query: Query, field: string): string | undefined {
+  const value = query[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InputError(`${field} must be a single non-empty value`);
+  }
+  return value.trim();
+}
+
+function optionalEntityRef(
+  query: Query,
+  field: string,
+  defaultKind: string,
+): string | undefined {
+  const value = optionalString(query, field);
+  if (value === undefined) return undefined;
+  const ref = normalizeEntityRef(value, {
+    defaultKind,
+    defaultNamespace: 'default',
+  });
+  if (!ref) {
+    throw new InputError(
+      `${field} must be an entity ref, e.g. ${defaultKind}:default/name`,
+    );
+  }
+  return ref;
+}
+
+function optionalInteger(
+  query: Query,
+  field: string,
+  range: { min: number; max?: number },
+): number | undefined {
+  const value = optionalString(query, field);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (
+    !/^\d+$/.test(value) ||
+    n < range.min ||
+    (range.max !== undefined && n > range.max)
+  ) {
+    throw new InputError(
+      `${field} must be an integer from ${range.min}${
+        range.max !== undefined ? ` to ${range.max}` : ''
+      }`,
+    );
+  }
+  return n;
+}
+
+function optionalDay(query: Query, field: string): string | undefined {
+  const value = optionalString(query, field);
+  if (value === undefined) return undefined;
+  const parsed = Date.parse(`${value}T00:00:00Z`);
+  if (
+    !DAY_PATTERN.test(value) ||
+    Number.isNaN(parsed) ||
+    new Date(parsed).toISOString().slice(0, 10) !== value
+  ) {
+    throw new InputError(`${field} must be a day written YYYY-MM-DD`);
+  }
+  return value;
+}
+
+function readExemptionBody(body: unknown, now: Date, maxMs: number) {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InputError('the request body must be a JSON object');
+  }
+  const { entityRef, reason, expiresAt, templateRef } = body as Record<
+    string,
+    unknown
+  >;
+  const normalizedEntityRef =
+    typeof entityRef === 'string'
+      ? normalizeEntityRef(entityRef, {
+          defaultKind: 'component',
+          defaultNamespace: 'default',
+        })
+      : undefined;
+  if (!normalizedEntityRef) {
+    throw new InputError('entityRef must be an entity ref');
+  }
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw new InputError('reason is required');
+  }
+  if (reason.length > 2000) {
+    throw new InputError('reason must be at most 2000 characters');
+  }
+  const expires =
+    typeof expiresAt === 'string' ? Date.parse(expiresAt) : Number.NaN;
+  if (Number.isNaN(expires)) {
+    throw new InputError('expiresAt is required, as an ISO 8601 timestamp');
+  }
+  if (expires <= now.getTime()) {
+    throw new InputError('expiresAt must be in the future');
+  }
+  if (expires > now.getTime() + maxMs) {
+    throw new InputError(
+      `expiresAt must be at most ${Math.floor(
+        maxMs / DAY_MS,
+      )} days ahead (goldenPaths.exemptions.maxDuration)`,
+    );
+  }
+  let normalizedTemplateRef: string | undefined;
+  if (templateRef !== undefined && templateRef !== null) {
+    normalizedTemplateRef =
+      typeof templateRef === 'string'
+        ? normalizeEntityRef(templateRef, {
+            defaultKind: 'template',
+            defaultNamespace: 'default',
+          })
+        : undefined;
+    if (!normalizedTemplateRef) {
+      throw new InputError('templateRef must be an entity ref');
+    }
+  }
+  return {
+    entityRef: normalizedEntityRef,
+    reason: reason.trim(),
+    expiresAt: new Date(expires),
+    templateRef: normalizedTemplateRef,
+  };
 }

@@ -71,12 +71,14 @@ describe('DatabaseTemplateVersionStore', () => {
           version: '1.0.0',
           title: 'Node service',
           firstSeenAt: monday.toISOString(),
+          breaking: false,
         },
         {
           templateRef: 'template:default/node-service',
           version: '1.1.0',
           title: 'Node service',
           firstSeenAt: tuesday.toISOString(),
+          breaking: false,
         },
       ]);
       expect(await store.listVersions()).toHaveLength(3);
@@ -84,6 +86,58 @@ describe('DatabaseTemplateVersionStore', () => {
         n: '*',
       });
       expect(Number(n)).toBe(3);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps changelog entries and policy, adding them to known versions, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const templateRef = 'template:default/node-service';
+      const at = new Date('2026-11-02T09:00:00Z');
+      await store.recordVersions([{ templateRef, version: '1.0.0' }], at);
+
+      const major = {
+        version: '2.0.0',
+        date: '2026-10-19',
+        breaking: true,
+        changes: ['BREAKING: Node.js 22'],
+      };
+      const first = {
+        version: '1.0.0',
+        date: '2026-02-09',
+        breaking: false,
+        changes: ['First release'],
+      };
+      const fresh = await store.recordVersions(
+        [
+          {
+            templateRef,
+            version: '2.0.0',
+            policy: { minimumVersion: '1.1.0' },
+          },
+          { templateRef, version: '2.0.0', changelog: major },
+          { templateRef, version: '1.0.0', changelog: first },
+        ],
+        at,
+      );
+      expect(fresh.map(v => v.version)).toEqual(['2.0.0']);
+
+      const versions = await store.listVersions({ templateRef });
+      expect(versions).toEqual([
+        expect.objectContaining({
+          version: '1.0.0',
+          breaking: false,
+          changelog: first,
+        }),
+        expect.objectContaining({
+          version: '2.0.0',
+          breaking: true,
+          changelog: major,
+          policy: { minimumVersion: '1.1.0' },
+        }),
+      ]);
+      expect(versions[0].policy).toBeUndefined();
     },
   );
 

@@ -2,10 +2,10 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { TemplateVersion } from '@paved/backstage-plugin-golden-paths-common';
 import { Knex } from 'knex';
 import {
   ObservedTemplateVersion,
+  RegisteredTemplateVersion,
   TemplateVersionStore,
 } from './TemplateVersionStore';
 
@@ -22,6 +22,9 @@ type TemplateVersionRow = {
   version: string;
   title: string | null;
   first_seen_at: Date | string;
+  changelog: string | null;
+  breaking: boolean | number;
+  policy: string | null;
 };
 
 /**
@@ -56,49 +59,88 @@ export class DatabaseTemplateVersionStore implements TemplateVersionStore {
   async recordVersions(
     versions: ObservedTemplateVersion[],
     seenAt: Date,
-  ): Promise<TemplateVersion[]> {
+  ): Promise<RegisteredTemplateVersion[]> {
     if (versions.length === 0) {
       return [];
     }
+    // The same version may be observed twice in one pass (from the template's
+    // version annotation and from its changelog): merge what each one knows.
+    const observed = new Map<string, ObservedTemplateVersion>();
+    for (const v of versions) {
+      const key = `${v.templateRef}@${v.version}`;
+      const before = observed.get(key);
+      observed.set(key, {
+        templateRef: v.templateRef,
+        version: v.version,
+        title: before?.title ?? v.title,
+        changelog: before?.changelog ?? v.changelog,
+        policy: before?.policy ?? v.policy,
+      });
+    }
+
     return this.db.transaction(async tx => {
       const known = await tx<TemplateVersionRow>(TABLE)
-        .select('template_ref', 'version')
+        .select('template_ref', 'version', 'changelog', 'policy')
         .whereIn('template_ref', [
           ...new Set(versions.map(v => v.templateRef)),
         ]);
-      const seen = new Set(known.map(r => `${r.template_ref}@${r.version}`));
-      const fresh = new Map<string, TemplateVersionRow>();
-      for (const v of versions) {
-        const key = `${v.templateRef}@${v.version}`;
-        if (!seen.has(key) && !fresh.has(key)) {
-          fresh.set(key, {
+      const knownByKey = new Map(
+        known.map(r => [`${r.template_ref}@${r.version}`, r]),
+      );
+      const fresh: TemplateVersionRow[] = [];
+      for (const [key, v] of observed) {
+        const row = knownByKey.get(key);
+        if (!row) {
+          fresh.push({
             template_ref: v.templateRef,
             version: v.version,
             title: v.title ?? null,
             first_seen_at: seenAt,
+            changelog: v.changelog ? JSON.stringify(v.changelog) : null,
+            breaking: v.changelog?.breaking ?? false,
+            policy: v.policy ? JSON.stringify(v.policy) : null,
           });
+          continue;
+        }
+        // Details are only ever added or corrected, never erased: a template
+        // that drops an old entry from its changelog does not rewrite history.
+        const update: Partial<TemplateVersionRow> = {};
+        const changelog = v.changelog && JSON.stringify(v.changelog);
+        if (changelog && changelog !== row.changelog) {
+          update.changelog = changelog;
+          update.breaking = v.changelog!.breaking;
+        }
+        const policy = v.policy && JSON.stringify(v.policy);
+        if (policy && policy !== row.policy) {
+          update.policy = policy;
+        }
+        if (Object.keys(update).length > 0) {
+          await tx(TABLE)
+            .where({ template_ref: v.templateRef, version: v.version })
+            .update(update);
         }
       }
-      if (fresh.size === 0) {
+      if (fresh.length === 0) {
         return [];
       }
       // Another replica may have recorded the same version meanwhile: ignore it.
       await tx(TABLE)
-        .insert([...fresh.values()])
+        .insert(fresh)
         .onConflict(['template_ref', 'version'])
         .ignore();
-      return [...fresh.values()].map(toTemplateVersion);
+      return fresh.map(toTemplateVersion);
     });
   }
 
   async listVersions(options?: {
     templateRef?: string;
-  }): Promise<TemplateVersion[]> {
+  }): Promise<RegisteredTemplateVersion[]> {
     const query = this.db<TemplateVersionRow>(TABLE)
       .select()
       .orderBy([
         { column: 'template_ref', order: 'asc' },
         { column: 'first_seen_at', order: 'asc' },
+        { column: 'version', order: 'asc' },
       ]);
     if (options?.templateRef) {
       query.where('template_ref', options.templateRef);
@@ -107,11 +149,15 @@ export class DatabaseTemplateVersionStore implements TemplateVersionStore {
   }
 }
 
-function toTemplateVersion(row: TemplateVersionRow): TemplateVersion {
+function toTemplateVersion(row: TemplateVersionRow): RegisteredTemplateVersion {
   return {
     templateRef: row.template_ref,
     version: row.version,
     title: row.title ?? undefined,
     firstSeenAt: new Date(row.first_seen_at).toISOString(),
+    // SQLite has no boolean type and returns 0 or 1.
+    breaking: Boolean(row.breaking),
+    ...(row.changelog && { changelog: JSON.parse(row.changelog) }),
+    ...(row.policy && { policy: JSON.parse(row.policy) }),
   };
 }

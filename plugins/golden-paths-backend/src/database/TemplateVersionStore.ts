@@ -1,4 +1,23 @@
-import { TemplateVersion } from '@paved/backstage-plugin-golden-paths-common';
+import {
+  TemplatePolicy,
+  TemplateVersion,
+} from '@paved/backstage-plugin-golden-paths-common';
+
+/**
+ * One entry of a Template's `paved.dev/changelog` annotation.
+ *
+ * @public
+ */
+export type TemplateChangelogEntry = {
+  /** Semver of the version this entry describes. */
+  version: string;
+  /** Release day as written in the changelog (YYYY-MM-DD). */
+  date?: string;
+  /** Whether upgrading to this version needs work from the team. */
+  breaking: boolean;
+  /** What changed, one line each. */
+  changes: string[];
+};
 
 /**
  * A version of a template as read from the catalog, before it is stored.
@@ -9,6 +28,22 @@ export type ObservedTemplateVersion = {
   templateRef: string;
   version: string;
   title?: string;
+  /** The version's changelog entry, when the template publishes one. */
+  changelog?: TemplateChangelogEntry;
+  /** The policy the template declared while this version was current. */
+  policy?: TemplatePolicy;
+};
+
+/**
+ * A version the registry knows, with its changelog and policy when known.
+ *
+ * @public
+ */
+export type RegisteredTemplateVersion = TemplateVersion & {
+  /** Whether upgrading to this version is breaking; false when unknown. */
+  breaking: boolean;
+  changelog?: TemplateChangelogEntry;
+  policy?: TemplatePolicy;
 };
 
 /**
@@ -18,14 +53,17 @@ export type ObservedTemplateVersion = {
  */
 export interface TemplateVersionStore {
   /**
-   * Records versions; ones already known are left as they were.
+   * Records versions; ones already known keep their title and first-seen time,
+   * but take a changelog entry or policy they did not have or that changed.
    * Returns only the versions that were new.
    */
   recordVersions(
     versions: ObservedTemplateVersion[],
     seenAt: Date,
-  ): Promise<TemplateVersion[]>;
+  ): Promise<RegisteredTemplateVersion[]>;
 
-  /** Lists known versions, optionally of one template, in insertion-independent order. */
-  listVersions(options?: { templateRef?: string }): Promise<TemplateVersion[]>;
+  /** Lists known versions, optionally of one template, oldest first. */
+  listVersions(options?: {
+    templateRef?: string;
+  }): Promise<RegisteredTemplateVersion[]>;
 }

@@ -4,20 +4,25 @@ import {
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  ANNOTATION_CHANGELOG,
   ANNOTATION_TEMPLATE_VERSION,
   parseVersion,
+  readTemplatePolicy,
 } from '@paved/backstage-plugin-golden-paths-common';
+import { parse as parseYaml } from 'yaml';
 import {
   ObservedTemplateVersion,
+  TemplateChangelogEntry,
   TemplateVersionStore,
 } from '../database/TemplateVersionStore';
 
 /**
  * Reads Template entities from the catalog and records every version the
- * registry has not seen before.
+ * registry has not seen before: the template's current version, and every
+ * version its `paved.dev/changelog` lists, each with its changelog entry.
  *
  * @public
  */
@@ -56,21 +61,7 @@ export class TemplateVersionSyncTask {
       { credentials },
     )) {
       for (const entity of page) {
-        const raw = entity.metadata.annotations?.[ANNOTATION_TEMPLATE_VERSION];
-        const version = raw ? parseVersion(raw) : undefined;
-        const templateRef = stringifyEntityRef(entity);
-        if (raw && !version) {
-          logger.warn(
-            `Template ${templateRef} has ${ANNOTATION_TEMPLATE_VERSION}='${raw}', which is not semver; ignored`,
-          );
-        }
-        if (version) {
-          observed.push({
-            templateRef,
-            version,
-            title: entity.metadata.title ?? entity.metadata.name,
-          });
-        }
+        observed.push(...this.readVersions(entity));
       }
     }
 
@@ -82,4 +73,98 @@ export class TemplateVersionSyncTask {
     }
     return fresh.length;
   }
+
+  private readVersions(entity: Entity): ObservedTemplateVersion[] {
+    const { logger } = this.deps;
+    const annotations = entity.metadata.annotations ?? {};
+    const templateRef = stringifyEntityRef(entity);
+    const title = entity.metadata.title ?? entity.metadata.name;
+    const raw = annotations[ANNOTATION_TEMPLATE_VERSION];
+    const version = raw ? parseVersion(raw) : undefined;
+    if (raw && !version) {
+      logger.warn(
+        `Template ${templateRef} has ${ANNOTATION_TEMPLATE_VERSION}='${raw}', which is not semver; ignored`,
+      );
+    }
+    const changelog = readChangelog(
+      annotations[ANNOTATION_CHANGELOG],
+      problem =>
+        logger.warn(
+          `Template ${templateRef} ${ANNOTATION_CHANGELOG}: ${problem}`,
+        ),
+    );
+    const result: ObservedTemplateVersion[] = changelog.map(entry => ({
+      templateRef,
+      version: entry.version,
+      title,
+      changelog: entry,
+    }));
+    if (version) {
+      // Only the current version carries the policy: it is what the template
+      // declares now, not what it declared when older versions were current.
+      const { policy } = readTemplatePolicy(annotations);
+      result.unshift({
+        templateRef,
+        version,
+        title,
+        changelog: changelog.find(e => e.version === version),
+        ...(Object.keys(policy).length > 0 && { policy }),
+      });
+    }
+    return result;
+  }
+}
+
+/**
+ * Parses a `paved.dev/changelog` annotation. Entries that are not
+ * `{ version, date?, breaking?, changes[] }` with a semver version are skipped
+ * and reported, so one typo does not hide the rest of the changelog.
+ *
+ * @internal
+ */
+export function readChangelog(
+  text: string | undefined,
+  report: (problem: string) => void,
+): TemplateChangelogEntry[] {
+  if (!text?.trim()) return [];
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    report(`is not valid YAML (${(error as Error).message}); ignored`);
+    return [];
+  }
+  if (!Array.isArray(parsed)) {
+    report('is not a YAML list; ignored');
+    return [];
+  }
+  const entries: TemplateChangelogEntry[] = [];
+  for (const [index, item] of parsed.entries()) {
+    const value = (item ?? {}) as Record<string, unknown>;
+    const version =
+      typeof value.version === 'string'
+        ? parseVersion(value.version)
+        : undefined;
+    if (!version) {
+      report(`entry ${index + 1} has no semver version; skipped`);
+      continue;
+    }
+    // YAML 1.1 readers turn unquoted days into dates; keep the day either way.
+    let date: string | undefined;
+    if (value.date instanceof Date) {
+      date = value.date.toISOString().slice(0, 10);
+    } else if (typeof value.date === 'string') {
+      date = value.date;
+    }
+    const changes = Array.isArray(value.changes)
+      ? value.changes.filter((c): c is string => typeof c === 'string')
+      : [];
+    entries.push({
+      version,
+      ...(date && { date }),
+      breaking: value.breaking === true,
+      changes,
+    });
+  }
+  return entries;
 }

@@ -1,0 +1,112 @@
+import {
+  PolicyEvaluation,
+  PolicyState,
+  VersionLag,
+} from '@paved/backstage-plugin-golden-paths-common';
+
+/**
+ * The evaluation of one service, ready to be stored.
+ *
+ * @public
+ */
+export type ComplianceRecord = {
+  /** Entity ref of the service, lowercase. */
+  entityRef: string;
+  /** Entity ref of its owner, lowercase; `''` when it has none. */
+  owner: string;
+  evaluation: PolicyEvaluation;
+};
+
+/**
+ * A stored evaluation, as the API returns it.
+ *
+ * @public
+ */
+export type StoredEvaluation = {
+  entityRef: string;
+  owner: string;
+  state: PolicyState;
+  reasons: string[];
+  deadline?: string;
+  lag?: VersionLag;
+  currentVersion?: string;
+  latestVersion?: string;
+  templateRef?: string;
+  /** The exemption that applied when it was evaluated. */
+  exemptionId?: string;
+  /** When this evaluation was written (ISO 8601). */
+  evaluatedAt: string;
+  /** Since when the service has been in this state (ISO 8601). */
+  changedAt: string;
+};
+
+/**
+ * How many services were in each state.
+ *
+ * @public
+ */
+export type StateCounts = Record<PolicyState, number>;
+
+/**
+ * Services per state for one owner and template on one day.
+ *
+ * @public
+ */
+export type DailyComplianceCounts = StateCounts & {
+  owner: string;
+  /** `''` for services without a template. */
+  templateRef: string;
+};
+
+/**
+ * Services per state on one day, summed over the owners and templates asked for.
+ *
+ * @public
+ */
+export type ComplianceHistoryPoint = StateCounts & {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+};
+
+/**
+ * Keeps the latest evaluation of every service and the daily counts.
+ *
+ * @public
+ */
+export interface ComplianceStore {
+  /**
+   * Stores evaluations; a row whose evaluation did not change is not written.
+   */
+  upsertEvaluations(
+    records: ComplianceRecord[],
+    now: Date,
+  ): Promise<{ written: number; unchanged: number }>;
+
+  getEvaluation(entityRef: string): Promise<StoredEvaluation | undefined>;
+
+  /** Lists evaluations by entity ref, with the total matching the filters. */
+  listEvaluations(options: {
+    owner?: string;
+    templateRef?: string;
+    state?: PolicyState;
+    limit: number;
+    offset: number;
+  }): Promise<{ items: StoredEvaluation[]; totalCount: number }>;
+
+  /** Deletes the evaluations of services not in `entityRefs`; returns how many. */
+  removeMissing(entityRefs: Iterable<string>): Promise<number>;
+
+  /** Replaces the counts of `day` (YYYY-MM-DD) with these. */
+  recordDailyCounts(
+    day: string,
+    counts: DailyComplianceCounts[],
+  ): Promise<void>;
+
+  /** Daily counts from `from` to `to` (YYYY-MM-DD, inclusive), oldest first. */
+  listHistory(options: {
+    owner?: string;
+    templateRef?: string;
+    from: string;
+    to: string;
+  }): Promise<ComplianceHistoryPoint[]>;
+}

@@ -1,0 +1,276 @@
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { PolicyEvaluation } from '@paved/backstage-plugin-golden-paths-common';
+import { DatabaseComplianceStore } from './DatabaseComplianceStore';
+import { ComplianceRecord } from './ComplianceStore';
+
+jest.setTimeout(60_000);
+
+const NODE = 'template:default/node-service';
+
+function record(
+  name: string,
+  evaluation: Partial<PolicyEvaluation> = {},
+  owner = 'group:default/team-a',
+): ComplianceRecord {
+  return {
+    entityRef: `component:default/${name}`,
+    owner,
+    evaluation: {
+      state: 'compliant',
+      reasons: ['on 2.0.0, the latest version'],
+      templateRef: NODE,
+      currentVersion: '2.0.0',
+      latestVersion: '2.0.0',
+      ...evaluation,
+    },
+  };
+}
+
+describe('DatabaseComplianceStore', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_16', 'SQLITE_3'] });
+
+  async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    const store = await DatabaseComplianceStore.create({
+      database: mockServices.database({ knex }),
+    });
+    return { knex, store };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'writes only evaluations that changed and keeps when the state changed, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const t1 = new Date('2026-11-02T09:00:00Z');
+      const t2 = new Date('2026-11-02T09:10:00Z');
+      const t3 = new Date('2026-11-02T09:20:00Z');
+      const lag = {
+        majors: 1,
+        minors: 0,
+        patches: 0,
+        versionsBehind: 2,
+        breaking: true,
+      } as any;
+
+      expect(
+        await store.upsertEvaluations(
+          [
+            record('a'),
+            record('b', {
+              state: 'warn',
+              reasons: ['too old'],
+              currentVersion: '1.0.0',
+              deadline: '2027-01-31',
+              lag,
+            }),
+          ],
+          t1,
+        ),
+      ).toEqual({ written: 2, unchanged: 0 });
+
+      // Same content: nothing written. b's wording changes but not its state.
+      expect(
+        await store.upsertEvaluations(
+          [
+            record('a'),
+            record('b', {
+              state: 'warn',
+              reasons: ['too old, still'],
+              currentVersion: '1.0.0',
+              deadline: '2027-01-31',
+              lag,
+            }),
+          ],
+          t2,
+        ),
+      ).toEqual({ written: 1, unchanged: 1 });
+
+      const b = await store.getEvaluation('component:default/b');
+      expect(b).toEqual({
+        entityRef: 'component:default/b',
+        owner: 'group:default/team-a',
+        state: 'warn',
+        reasons: ['too old, still'],
+        deadline: '2027-01-31',
+        lag,
+        currentVersion: '1.0.0',
+        latestVersion: '2.0.0',
+        templateRef: NODE,
+        evaluatedAt: t2.toISOString(),
+        changedAt: t1.toISOString(),
+      });
+
+      await store.upsertEvaluations(
+        [
+          record('b', {
+            state: 'exempt',
+            reasons: ['exempt'],
+            exemption: {
+              id: 'e1',
+              entityRef: 'component:default/b',
+              reason: 'r',
+              approvedBy: 'user:default/jane',
+              expiresAt: '2027-01-01T00:00:00.000Z',
+              createdAt: '2026-11-01T00:00:00.000Z',
+            },
+          }),
+        ],
+        t3,
+      );
+      expect(await store.getEvaluation('component:default/b')).toMatchObject({
+        state: 'exempt',
+        exemptionId: 'e1',
+        changedAt: t3.toISOString(),
+      });
+      expect(await store.getEvaluation('component:default/a')).toMatchObject({
+        evaluatedAt: t1.toISOString(),
+      });
+      expect(await store.getEvaluation('component:default/nope')).toBe(
+        undefined,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lists with filters and pagination, and removes services gone from the catalog, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const now = new Date('2026-11-02T09:00:00Z');
+      await store.upsertEvaluations(
+        [
+          record('a'),
+          record('b', { state: 'block' }),
+          record('c', { state: 'block' }, 'group:default/team-b'),
+          record('d', { state: 'unknown', templateRef: undefined }),
+        ],
+        now,
+      );
+
+      const page1 = await store.listEvaluations({ limit: 2, offset: 0 });
+      expect(page1.totalCount).toBe(4);
+      expect(page1.items.map(i => i.entityRef)).toEqual([
+        'component:default/a',
+        'component:default/b',
+      ]);
+      const page2 = await store.listEvaluations({ limit: 2, offset: 2 });
+      expect(page2.items.map(i => i.entityRef)).toEqual([
+        'component:default/c',
+        'component:default/d',
+      ]);
+
+      const blocked = await store.listEvaluations({
+        state: 'block',
+        owner: 'group:default/team-a',
+        templateRef: NODE,
+        limit: 10,
+        offset: 0,
+      });
+      expect(blocked).toEqual({
+        items: [expect.objectContaining({ entityRef: 'component:default/b' })],
+        totalCount: 1,
+      });
+
+      expect(
+        await store.removeMissing([
+          'component:default/a',
+          'component:default/c',
+        ]),
+      ).toBe(2);
+      const rest = await store.listEvaluations({ limit: 10, offset: 0 });
+      expect(rest.items.map(i => i.entityRef)).toEqual([
+        'component:default/a',
+        'component:default/c',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps one snapshot of counts per day and sums them per day, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const counts = (
+        owner: string,
+        templateRef: string,
+        n: Partial<Record<string, number>>,
+      ) => ({
+        owner,
+        templateRef,
+        compliant: 0,
+        warn: 0,
+        block: 0,
+        exempt: 0,
+        unknown: 0,
+        ...n,
+      });
+
+      await store.recordDailyCounts('2026-11-01', [
+        counts('group:default/team-a', NODE, { compliant: 1, warn: 2 }),
+        counts('group:default/team-b', NODE, { block: 1 }),
+      ]);
+      await store.recordDailyCounts('2026-11-02', [
+        counts('group:default/team-a', NODE, { compliant: 5 }),
+        counts('group:default/team-b', NODE, { block: 9 }),
+      ]);
+      // A later sweep on the same day replaces that day, team-b included.
+      await store.recordDailyCounts('2026-11-02', [
+        counts('group:default/team-a', NODE, { compliant: 3 }),
+        counts('group:default/team-a', '', { unknown: 1 }),
+      ]);
+
+      const all = await store.listHistory({
+        from: '2026-11-01',
+        to: '2026-11-30',
+      });
+      expect(all).toEqual([
+        {
+          day: '2026-11-01',
+          compliant: 1,
+          warn: 2,
+          block: 1,
+          exempt: 0,
+          unknown: 0,
+        },
+        {
+          day: '2026-11-02',
+          compliant: 3,
+          warn: 0,
+          block: 0,
+          exempt: 0,
+          unknown: 1,
+        },
+      ]);
+      expect(
+        await store.listHistory({
+          owner: 'group:default/team-b',
+          from: '2026-11-01',
+          to: '2026-11-30',
+        }),
+      ).toEqual([
+        {
+          day: '2026-11-01',
+          compliant: 0,
+          warn: 0,
+          block: 1,
+          exempt: 0,
+          unknown: 0,
+        },
+      ]);
+      expect(
+        await store.listHistory({
+          templateRef: NODE,
+          from: '2026-11-02',
+          to: '2026-11-02',
+        }),
+      ).toEqual([
+        {
+          day: '2026-11-02',
+          compliant: 3,
+          warn: 0,
+          block: 0,
+          exempt: 0,
+          unknown: 0,
+        },
+      ]);
+    },
+  );
+});

@@ -1,0 +1,239 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { PolicyState } from '@paved/backstage-plugin-golden-paths-common';
+import { createHash } from 'node:crypto';
+import { Knex } from 'knex';
+import {
+  ComplianceHistoryPoint,
+  ComplianceRecord,
+  ComplianceStore,
+  DailyComplianceCounts,
+  StoredEvaluation,
+} from './ComplianceStore';
+import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
+
+const TABLE = 'golden_paths_compliance';
+const HISTORY = 'golden_paths_compliance_history';
+const STATES: PolicyState[] = [
+  'compliant',
+  'warn',
+  'block',
+  'exempt',
+  'unknown',
+];
+// Keeps every statement well under SQLite's and PostgreSQL's bound-parameter limits.
+const CHUNK = 200;
+
+type ComplianceRow = {
+  entity_ref: string;
+  owner: string;
+  template_ref: string | null;
+  current_version: string | null;
+  latest_version: string | null;
+  state: PolicyState;
+  reasons: string;
+  deadline: string | null;
+  lag: string | null;
+  exemption_id: string | null;
+  evaluated_at: Date | string | number;
+  changed_at: Date | string | number;
+  hash: string;
+};
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+function toRow(
+  record: ComplianceRecord,
+): Omit<ComplianceRow, 'evaluated_at' | 'changed_at'> {
+  const e = record.evaluation;
+  const row = {
+    entity_ref: record.entityRef,
+    owner: record.owner,
+    template_ref: e.templateRef ?? null,
+    current_version: e.currentVersion ?? null,
+    latest_version: e.latestVersion ?? null,
+    state: e.state,
+    reasons: JSON.stringify(e.reasons),
+    deadline: e.deadline ?? null,
+    lag: e.lag ? JSON.stringify(e.lag) : null,
+    exemption_id: e.exemption?.id ?? null,
+  };
+  // The hash covers exactly what is stored, so "unchanged" means "same row".
+  const hash = createHash('sha256').update(JSON.stringify(row)).digest('hex');
+  return { ...row, hash };
+}
+
+function toEvaluation(row: ComplianceRow): StoredEvaluation {
+  return {
+    entityRef: row.entity_ref,
+    owner: row.owner,
+    state: row.state,
+    reasons: JSON.parse(row.reasons),
+    ...(row.deadline && { deadline: row.deadline }),
+    ...(row.lag && { lag: JSON.parse(row.lag) }),
+    ...(row.current_version && { currentVersion: row.current_version }),
+    ...(row.latest_version && { latestVersion: row.latest_version }),
+    ...(row.template_ref && { templateRef: row.template_ref }),
+    ...(row.exemption_id && { exemptionId: row.exemption_id }),
+    evaluatedAt: new Date(row.evaluated_at).toISOString(),
+    changedAt: new Date(row.changed_at).toISOString(),
+  };
+}
+
+/**
+ * Knex implementation of {@link ComplianceStore}, for SQLite and PostgreSQL.
+ *
+ * @public
+ */
+export class DatabaseComplianceStore implements ComplianceStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseComplianceStore> {
+    return new DatabaseComplianceStore(
+      await migrateGoldenPathsDatabase(options.database),
+    );
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  async upsertEvaluations(
+    records: ComplianceRecord[],
+    now: Date,
+  ): Promise<{ written: number; unchanged: number }> {
+    // The last record for a service wins, as if they had been written in turn.
+    const byRef = new Map(records.map(r => [r.entityRef, toRow(r)]));
+    let written = 0;
+    for (const batch of chunks([...byRef.values()])) {
+      const previous = new Map(
+        (
+          await this.db<ComplianceRow>(TABLE)
+            .select('entity_ref', 'hash', 'state', 'changed_at')
+            .whereIn(
+              'entity_ref',
+              batch.map(r => r.entity_ref),
+            )
+        ).map(r => [r.entity_ref, r]),
+      );
+      const changed = batch
+        .filter(r => previous.get(r.entity_ref)?.hash !== r.hash)
+        .map(r => {
+          const before = previous.get(r.entity_ref);
+          return {
+            ...r,
+            evaluated_at: now,
+            // changed_at tracks the state, not the wording of the reasons.
+            changed_at:
+              before && before.state === r.state ? before.changed_at : now,
+          };
+        });
+      if (changed.length > 0) {
+        await this.db(TABLE).insert(changed).onConflict('entity_ref').merge();
+        written += changed.length;
+      }
+    }
+    return { written, unchanged: byRef.size - written };
+  }
+
+  async getEvaluation(entityRef: string) {
+    const row = await this.db<ComplianceRow>(TABLE)
+      .where('entity_ref', entityRef)
+      .first();
+    return row ? toEvaluation(row) : undefined;
+  }
+
+  async listEvaluations(options: {
+    owner?: string;
+    templateRef?: string;
+    state?: PolicyState;
+    limit: number;
+    offset: number;
+  }) {
+    const filtered = () => {
+      const query = this.db<ComplianceRow>(TABLE);
+      if (options.owner !== undefined) query.where('owner', options.owner);
+      if (options.templateRef !== undefined) {
+        query.where('template_ref', options.templateRef);
+      }
+      if (options.state !== undefined) query.where('state', options.state);
+      return query;
+    };
+    const [rows, [{ count }]] = await Promise.all([
+      filtered()
+        .select()
+        .orderBy('entity_ref', 'asc')
+        .limit(options.limit)
+        .offset(options.offset),
+      filtered().count({ count: '*' }),
+    ]);
+    return {
+      items: (rows as ComplianceRow[]).map(toEvaluation),
+      totalCount: Number(count),
+    };
+  }
+
+  async removeMissing(entityRefs: Iterable<string>): Promise<number> {
+    const seen = new Set(entityRefs);
+    // Diffed here rather than with NOT IN, whose parameter list would grow
+    // with the catalog.
+    const stored = await this.db<ComplianceRow>(TABLE).select('entity_ref');
+    const gone = stored.map(r => r.entity_ref).filter(ref => !seen.has(ref));
+    for (const batch of chunks(gone)) {
+      await this.db(TABLE).whereIn('entity_ref', batch).delete();
+    }
+    return gone.length;
+  }
+
+  async recordDailyCounts(
+    day: string,
+    counts: DailyComplianceCounts[],
+  ): Promise<void> {
+    const rows = counts.map(c => ({
+      day,
+      owner: c.owner,
+      template_ref: c.templateRef,
+      ...Object.fromEntries(STATES.map(s => [s, c[s]])),
+    }));
+    // The latest sweep of a day is that day's snapshot: pairs of owner and
+    // template that no longer have services must not keep yesterday's sweep.
+    await this.db.transaction(async tx => {
+      await tx(HISTORY).where('day', day).delete();
+      for (const batch of chunks(rows, 100)) {
+        await tx(HISTORY).insert(batch);
+      }
+    });
+  }
+
+  async listHistory(options: {
+    owner?: string;
+    templateRef?: string;
+    from: string;
+    to: string;
+  }): Promise<ComplianceHistoryPoint[]> {
+    const query = this.db(HISTORY)
+      .select('day')
+      .whereBetween('day', [options.from, options.to])
+      .groupBy('day')
+      .orderBy('day', 'asc');
+    for (const state of STATES) {
+      query.sum({ [state]: state });
+    }
+    if (options.owner !== undefined) query.where('owner', options.owner);
+    if (options.templateRef !== undefined) {
+      query.where('template_ref', options.templateRef);
+    }
+    const rows: Record<string, string | number>[] = await query;
+    return rows.map(row => ({
+      day: String(row.day),
+      // PostgreSQL sums are bigint and come back as strings.
+      ...(Object.fromEntries(STATES.map(s => [s, Number(row[s])])) as Record<
+        PolicyState,
+        number
+      >),
+    }));
+  }
+}

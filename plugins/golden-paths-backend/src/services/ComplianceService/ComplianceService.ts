@@ -1,0 +1,240 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_SOURCE_TEMPLATE,
+  ANNOTATION_TEMPLATE_VERSION,
+  Exemption,
+  TemplatePolicy,
+  TemplatePolicyConfig,
+  evaluateTemplatePolicy,
+  parseVersion,
+  readTemplatePolicy,
+} from '@paved/backstage-plugin-golden-paths-common';
+import {
+  ComplianceRecord,
+  ComplianceStore,
+  StoredEvaluation,
+} from '../../database/ComplianceStore';
+import { ExemptionStore } from '../../database/ExemptionStore';
+import { TemplateVersionStore } from '../../database/TemplateVersionStore';
+
+/**
+ * What evaluation needs to know about one template.
+ *
+ * @public
+ */
+export type TemplateContext = {
+  /** Every published version: the registry's, plus the template's current one. */
+  versions: string[];
+  /** Annotations, overridden key by key by `goldenPaths.policies`. */
+  policy: TemplatePolicy;
+  /** What was wrong with the policy, shown among the reasons. */
+  problems: string[];
+};
+
+/**
+ * Everything {@link ComplianceService.evaluateEntity} needs besides the entity,
+ * gathered once per sweep.
+ *
+ * @public
+ */
+export type EvaluationContext = {
+  /** By lowercase template ref. */
+  templates: Map<string, TemplateContext>;
+  exemptions: Exemption[];
+  now: Date;
+};
+
+/**
+ * Normalizes an entity ref for storage and lookups: Backstage compares refs
+ * case-insensitively, so Paved keeps them lowercase. Returns undefined when
+ * `ref` is not an entity ref.
+ *
+ * @public
+ */
+export function normalizeEntityRef(
+  ref: string,
+  defaults: { defaultKind?: string; defaultNamespace?: string } = {},
+): string | undefined {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref.trim(), defaults),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gathers what a policy evaluation needs (template versions, policies,
+ * exemptions) and stores the results; the decisions themselves are
+ * `evaluateTemplatePolicy` in the common package.
+ *
+ * @public
+ */
+export class ComplianceService {
+  private readonly policyConfig: Map<string, TemplatePolicyConfig>;
+
+  constructor(
+    private readonly deps: {
+      auth: AuthService;
+      catalog: CatalogService;
+      config: RootConfigService;
+      templateVersions: TemplateVersionStore;
+      exemptions: ExemptionStore;
+      compliance: ComplianceStore;
+    },
+  ) {
+    this.policyConfig = readPolicyConfig(deps.config);
+  }
+
+  /** Reads templates and active exemptions, with the plugin's own credentials. */
+  async loadContext(options: {
+    now: Date;
+    entityRef?: string;
+  }): Promise<EvaluationContext> {
+    const { auth, catalog, templateVersions, exemptions } = this.deps;
+    const credentials = await auth.getOwnServiceCredentials();
+    const templates = new Map<string, TemplateContext>();
+    const registered = await templateVersions.listVersions();
+    for await (const page of catalog.streamEntities(
+      { filter: { kind: 'Template' }, fields: ['kind', 'metadata'] },
+      { credentials },
+    )) {
+      for (const template of page) {
+        const ref = stringifyEntityRef(template).toLocaleLowerCase('en-US');
+        const annotations = template.metadata.annotations ?? {};
+        const { policy, problems } = readTemplatePolicy(
+          annotations,
+          this.policyConfig.get(ref),
+        );
+        // The template's own version counts as published even before the
+        // registry sync has recorded it, so a fresh install is not all unknown.
+        const current = parseVersion(
+          annotations[ANNOTATION_TEMPLATE_VERSION] ?? '',
+        );
+        const versions = new Set(
+          registered
+            .filter(v => v.templateRef.toLocaleLowerCase('en-US') === ref)
+            .map(v => v.version),
+        );
+        if (current) versions.add(current);
+        templates.set(ref, { versions: [...versions], policy, problems });
+      }
+    }
+    return {
+      templates,
+      exemptions: await exemptions.listActive(options.now, {
+        entityRef: options.entityRef,
+      }),
+      now: options.now,
+    };
+  }
+
+  /** Evaluates one Component; a pure step, given the context. */
+  evaluateEntity(entity: Entity, context: EvaluationContext): ComplianceRecord {
+    const namespace = entity.metadata.namespace ?? 'default';
+    const entityRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+    const spec = (entity.spec ?? {}) as {
+      owner?: unknown;
+      scaffoldedFrom?: unknown;
+    };
+    const annotations = entity.metadata.annotations ?? {};
+    const rawTemplate =
+      (typeof spec.scaffoldedFrom === 'string' && spec.scaffoldedFrom) ||
+      annotations[ANNOTATION_SOURCE_TEMPLATE];
+    const templateRef = rawTemplate
+      ? normalizeEntityRef(rawTemplate, {
+          defaultKind: 'template',
+          defaultNamespace: namespace,
+        }) ?? rawTemplate
+      : undefined;
+    const template = templateRef
+      ? context.templates.get(templateRef)
+      : undefined;
+    const owner =
+      typeof spec.owner === 'string'
+        ? normalizeEntityRef(spec.owner, {
+            defaultKind: 'group',
+            defaultNamespace: namespace,
+          }) ?? ''
+        : '';
+    const evaluation = evaluateTemplatePolicy({
+      provenance: {
+        entityRef,
+        templateRef,
+        version: annotations[ANNOTATION_TEMPLATE_VERSION],
+      },
+      publishedVersions: template?.versions ?? [],
+      policy: template?.policy ?? {},
+      policyProblems: template?.problems,
+      exemptions: context.exemptions,
+      now: context.now,
+    });
+    return { entityRef, owner, evaluation };
+  }
+
+  /**
+   * Evaluates one service now and stores the result. The entity is read with
+   * `credentials`, so callers only learn about services they may see.
+   * Returns undefined when the catalog has no such entity.
+   */
+  async evaluateAndStore(
+    entityRef: string,
+    options: { credentials: BackstageCredentials; now: Date },
+  ): Promise<StoredEvaluation | undefined> {
+    const { catalog, compliance } = this.deps;
+    const entity = await catalog.getEntityByRef(entityRef, {
+      credentials: options.credentials,
+    });
+    if (!entity) return undefined;
+    const record = this.evaluateEntity(
+      entity,
+      await this.loadContext({ now: options.now, entityRef }),
+    );
+    await compliance.upsertEvaluations([record], options.now);
+    return compliance.getEvaluation(record.entityRef);
+  }
+
+  /**
+   * The stored evaluation of a service, or, when it has never been swept,
+   * a fresh one, so a service created a minute ago shows at once.
+   */
+  async getEvaluation(
+    entityRef: string,
+    options: { credentials: BackstageCredentials; now: Date },
+  ): Promise<StoredEvaluation | undefined> {
+    return (
+      (await this.deps.compliance.getEvaluation(entityRef)) ??
+      (await this.evaluateAndStore(entityRef, options))
+    );
+  }
+}
+
+// `goldenPaths.policies` is keyed by template ref; `node-service` is short for
+// `template:default/node-service`. Read raw, since refs are not config keys.
+function readPolicyConfig(
+  config: RootConfigService,
+): Map<string, TemplatePolicyConfig> {
+  const raw = config.getOptional<Record<string, TemplatePolicyConfig>>(
+    'goldenPaths.policies',
+  );
+  const result = new Map<string, TemplatePolicyConfig>();
+  for (const [key, value] of Object.entries(raw ?? {})) {
+    const ref = normalizeEntityRef(key, {
+      defaultKind: 'template',
+      defaultNamespace: 'default',
+    });
+    if (ref && value && typeof value === 'object') result.set(ref, value);
+  }
+  return result;
+}

@@ -1,0 +1,2 @@
+export { ComplianceService, normalizeEntityRef } from './ComplianceService';
+export type { EvaluationContext, TemplateContext } from './ComplianceService';

@@ -1,0 +1,160 @@
+import {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { PolicyState } from '@paved/backstage-plugin-golden-paths-common';
+import {
+  ComplianceRecord,
+  ComplianceStore,
+  DailyComplianceCounts,
+  StateCounts,
+} from '../database/ComplianceStore';
+import { ComplianceService } from '../services/ComplianceService';
+
+/**
+ * What one sweep did.
+ *
+ * @public
+ */
+export type ComplianceSweepSummary = {
+  /** Components evaluated. */
+  evaluated: number;
+  /** Evaluations written because they changed. */
+  written: number;
+  unchanged: number;
+  /** Evaluations deleted because their entity left the catalog. */
+  removed: number;
+  /** Components per state. */
+  states: StateCounts;
+  /** When the sweep evaluated (ISO 8601). */
+  sweptAt: string;
+};
+
+const EMPTY_COUNTS: StateCounts = {
+  compliant: 0,
+  warn: 0,
+  block: 0,
+  exempt: 0,
+  unknown: 0,
+};
+
+/**
+ * Evaluates every Component in the catalog against its template's policy,
+ * stores what changed, forgets services that left the catalog and records
+ * today's counts per owner and template.
+ *
+ * @public
+ */
+export class ComplianceSweepTask {
+  static readonly id = 'golden-paths-compliance-sweep';
+
+  // One sweep at a time per replica: POST /admin/sweep joins a running one.
+  private running?: Promise<ComplianceSweepSummary>;
+
+  constructor(
+    private readonly deps: {
+      auth: AuthService;
+      catalog: CatalogService;
+      service: ComplianceService;
+      store: ComplianceStore;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Schedules the sweep; global scope, so one replica sweeps at a time. */
+  async schedule(
+    scheduler: SchedulerService,
+    schedule: SchedulerServiceTaskScheduleDefinition,
+  ) {
+    await scheduler.scheduleTask({
+      id: ComplianceSweepTask.id,
+      scope: 'global',
+      ...schedule,
+      fn: async () => {
+        try {
+          await this.run();
+        } catch (error) {
+          // The previous snapshot stays; the next run tries again.
+          this.deps.logger.error(
+            `Compliance sweep failed, keeping the previous snapshot: ${error}`,
+          );
+        }
+      },
+    });
+  }
+
+  /**
+   * Sweeps now. Throws, without writing anything, when the catalog cannot be
+   * read to the end: a partial read would delete services that still exist.
+   */
+  run(now: Date = new Date()): Promise<ComplianceSweepSummary> {
+    if (!this.running) {
+      this.running = this.sweep(now).finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  private async sweep(now: Date): Promise<ComplianceSweepSummary> {
+    const { auth, catalog, service, store, logger } = this.deps;
+    const credentials = await auth.getOwnServiceCredentials();
+    const context = await service.loadContext({ now });
+    const records: ComplianceRecord[] = [];
+    for await (const page of catalog.streamEntities(
+      {
+        filter: { kind: 'Component' },
+        fields: ['kind', 'metadata', 'spec.owner', 'spec.scaffoldedFrom'],
+      },
+      { credentials },
+    )) {
+      for (const entity of page) {
+        records.push(service.evaluateEntity(entity, context));
+      }
+    }
+
+    const { written, unchanged } = await store.upsertEvaluations(records, now);
+    const removed = await store.removeMissing(records.map(r => r.entityRef));
+    const { perGroup, states } = countStates(records);
+    await store.recordDailyCounts(now.toISOString().slice(0, 10), perGroup);
+
+    const summary: ComplianceSweepSummary = {
+      evaluated: records.length,
+      written,
+      unchanged,
+      removed,
+      states,
+      sweptAt: now.toISOString(),
+    };
+    logger.info(
+      `Compliance sweep: ${records.length} services (${Object.entries(states)
+        .map(([state, n]) => `${n} ${state}`)
+        .join(
+          ', ',
+        )}); ${written} written, ${unchanged} unchanged, ${removed} removed`,
+    );
+    return summary;
+  }
+}
+
+function countStates(records: ComplianceRecord[]) {
+  const groups = new Map<string, DailyComplianceCounts>();
+  const states: StateCounts = { ...EMPTY_COUNTS };
+  for (const { owner, evaluation } of records) {
+    const templateRef = evaluation.templateRef ?? '';
+    const key = JSON.stringify([owner, templateRef]);
+    const group = groups.get(key) ?? {
+      owner,
+      templateRef,
+      ...EMPTY_COUNTS,
+    };
+    const state: PolicyState = evaluation.state;
+    group[state] += 1;
+    states[state] += 1;
+    groups.set(key, group);
+  }
+  return { perGroup: [...groups.values()], states };
+}

@@ -8,12 +8,16 @@ import {
 import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { goldenPathsPermissions } from '@paved/backstage-plugin-golden-paths-common';
 import { DatabaseComplianceStore } from './database/DatabaseComplianceStore';
 import { DatabaseExemptionStore } from './database/DatabaseExemptionStore';
+import { DatabaseNotificationSentStore } from './database/DatabaseNotificationSentStore';
 import { DatabaseTemplateVersionStore } from './database/DatabaseTemplateVersionStore';
 import { createRouter } from './router';
 import { ComplianceService } from './services/ComplianceService';
+import { NewVersionNotifier } from './services/NewVersionNotifier';
+import { DriftService } from './services/DriftService';
 import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
 import { TemplateVersionSyncTask } from './tasks/TemplateVersionSyncTask';
 
@@ -39,7 +43,9 @@ export const goldenPathsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { auth, catalog, config, database, logger, scheduler } = deps;
@@ -57,6 +63,11 @@ export const goldenPathsPlugin = createBackendPlugin({
           templateVersions,
           exemptions,
           compliance,
+          drift: new DriftService({
+            urlReader: deps.urlReader,
+            config,
+            logger,
+          }),
         });
 
         await new TemplateVersionSyncTask({
@@ -64,6 +75,14 @@ export const goldenPathsPlugin = createBackendPlugin({
           catalog,
           store: templateVersions,
           logger,
+          notifier: new NewVersionNotifier({
+            auth,
+            catalog,
+            complianceService,
+            sent: await DatabaseNotificationSentStore.create({ database }),
+            notifications: deps.notifications,
+            logger,
+          }),
         }).schedule(
           scheduler,
           readSchedule(config, 'goldenPaths.templateRegistry.schedule', {

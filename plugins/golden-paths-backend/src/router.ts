@@ -29,6 +29,7 @@ import {
   ComplianceService,
   normalizeEntityRef,
 } from './services/ComplianceService';
+import { readOpenApiSpec } from './schema/openapi';
 import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
 
 const STATES: readonly PolicyState[] = [
@@ -66,6 +67,7 @@ export async function createRouter(options: {
   const { httpAuth, templateVersions, compliance, exemptions } = options;
   const { complianceService, sweep, auditor } = options;
   const now = options.now ?? (() => new Date());
+  const spec = await readOpenApiSpec();
   const router = Router();
   router.use(express.json());
 
@@ -107,6 +109,11 @@ export async function createRouter(options: {
 
   router.get('/health', async (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  router.get('/openapi.json', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(spec);
   });
 
   router.get('/templates', async (req, res) => {

@@ -11,6 +11,7 @@ export { scaffolderModuleGoldenPaths as default } from './module';
 export {
   createStampProvenanceAction,
   STAMP_PROVENANCE_ACTION_ID,
+  stampCatalogInfo,
   stampWorkspace,
 } from './actions/stamp';
 export {

@@ -1,8 +1,31 @@
 import {
+  DriftReport,
   PolicyEvaluation,
   PolicyState,
   VersionLag,
 } from '@paved/backstage-plugin-golden-paths-common';
+
+/**
+ * A service's drift from its template, as the sweep stores it.
+ *
+ * @public
+ */
+export type ServiceDrift = DriftReport & {
+  /** Why the latest version could not be rendered, when it could not. */
+  latestProblem?: string;
+};
+
+/**
+ * A service's drift as the API returns it: the report plus one line for cards
+ * (`summarizeDrift`). Lists leave out `files`.
+ *
+ * @public
+ */
+export type StoredDrift = Omit<ServiceDrift, 'files'> & {
+  files?: DriftReport['files'];
+  /** The report in one line, e.g. `2 files changed by the team`. */
+  text: string;
+};
 
 /**
  * The evaluation of one service, ready to be stored.
@@ -15,6 +38,8 @@ export type ComplianceRecord = {
   /** Entity ref of its owner, lowercase; `''` when it has none. */
   owner: string;
   evaluation: PolicyEvaluation;
+  /** Drift from the template, for a service whose lock file could be read. */
+  drift?: ServiceDrift;
 };
 
 /**
@@ -34,6 +59,8 @@ export type StoredEvaluation = {
   templateRef?: string;
   /** The exemption that applied when it was evaluated. */
   exemptionId?: string;
+  /** Drift from the template; lists leave out its `files`. */
+  drift?: StoredDrift;
   /** When this evaluation was written (ISO 8601). */
   evaluatedAt: string;
   /** Since when the service has been in this state (ISO 8601). */

@@ -1,5 +1,8 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import { PolicyEvaluation } from '@paved/backstage-plugin-golden-paths-common';
+import {
+  PolicyEvaluation,
+  classifyDrift,
+} from '@paved/backstage-plugin-golden-paths-common';
 import { DatabaseComplianceStore } from './DatabaseComplianceStore';
 import { ComplianceRecord } from './ComplianceStore';
 
@@ -271,6 +274,49 @@ describe('DatabaseComplianceStore', () => {
           unknown: 0,
         },
       ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores drift with the evaluation and lists only its summary, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const t1 = new Date('2026-12-04T09:00:00Z');
+      const drift = classifyDrift({
+        lock: {
+          schemaVersion: 1,
+          templateRef: NODE,
+          version: '2.0.0',
+          answers: {},
+          files: [
+            { path: 'Dockerfile', sha256: 'a'.repeat(64), ownership: 'shared' },
+          ],
+        },
+        current: new Map([['Dockerfile', 'b'.repeat(64)]]),
+      });
+
+      await store.upsertEvaluations([record('a', {}), record('b')], t1);
+      // Drift is part of the evaluation: a new report is a change to write.
+      expect(
+        await store.upsertEvaluations([{ ...record('a'), drift }], t1),
+      ).toEqual({ written: 1, unchanged: 0 });
+
+      const one = await store.getEvaluation('component:default/a');
+      expect(one?.drift).toEqual({
+        ...drift,
+        text: '1 file changed by the team (not compared with the latest template version)',
+      });
+      expect(
+        (await store.getEvaluation('component:default/b'))?.drift,
+      ).toBeUndefined();
+
+      const { items } = await store.listEvaluations({ limit: 10, offset: 0 });
+      expect(items[0].drift).toEqual({
+        summary: drift.summary,
+        comparedWithLatest: false,
+        text: one?.drift?.text,
+      });
+      expect(items[1].drift).toBeUndefined();
     },
   );
 });

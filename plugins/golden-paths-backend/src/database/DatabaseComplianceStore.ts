@@ -1,5 +1,8 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { PolicyState } from '@paved/backstage-plugin-golden-paths-common';
+import {
+  PolicyState,
+  summarizeDrift,
+} from '@paved/backstage-plugin-golden-paths-common';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import {
@@ -7,6 +10,8 @@ import {
   ComplianceRecord,
   ComplianceStore,
   DailyComplianceCounts,
+  ServiceDrift,
+  StoredDrift,
   StoredEvaluation,
 } from './ComplianceStore';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
@@ -34,6 +39,7 @@ type ComplianceRow = {
   deadline: string | null;
   lag: string | null;
   exemption_id: string | null;
+  drift: string | null;
   evaluated_at: Date | string | number;
   changed_at: Date | string | number;
   hash: string;
@@ -62,13 +68,28 @@ function toRow(
     deadline: e.deadline ?? null,
     lag: e.lag ? JSON.stringify(e.lag) : null,
     exemption_id: e.exemption?.id ?? null,
+    drift: record.drift ? JSON.stringify(record.drift) : null,
   };
   // The hash covers exactly what is stored, so "unchanged" means "same row".
   const hash = createHash('sha256').update(JSON.stringify(row)).digest('hex');
   return { ...row, hash };
 }
 
-function toEvaluation(row: ComplianceRow): StoredEvaluation {
+function toDrift(json: string, withFiles: boolean): StoredDrift {
+  const { files, ...rest } = JSON.parse(json) as ServiceDrift;
+  return {
+    ...rest,
+    ...(withFiles && { files }),
+    text: summarizeDrift({ files, ...rest }),
+  };
+}
+
+// Lists leave out the file list of each drift: it can run to hundreds of
+// entries per service, and rollups only show the counts.
+function toEvaluation(
+  row: ComplianceRow,
+  options: { driftFiles: boolean } = { driftFiles: true },
+): StoredEvaluation {
   return {
     entityRef: row.entity_ref,
     owner: row.owner,
@@ -80,6 +101,7 @@ function toEvaluation(row: ComplianceRow): StoredEvaluation {
     ...(row.latest_version && { latestVersion: row.latest_version }),
     ...(row.template_ref && { templateRef: row.template_ref }),
     ...(row.exemption_id && { exemptionId: row.exemption_id }),
+    ...(row.drift && { drift: toDrift(row.drift, options.driftFiles) }),
     evaluatedAt: new Date(row.evaluated_at).toISOString(),
     changedAt: new Date(row.changed_at).toISOString(),
   };
@@ -171,7 +193,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
       filtered().count({ count: '*' }),
     ]);
     return {
-      items: (rows as ComplianceRow[]).map(toEvaluation),
+      items: (rows as ComplianceRow[]).map(row =>
+        toEvaluation(row, { driftFiles: false }),
+      ),
       totalCount: Number(count),
     };
   }

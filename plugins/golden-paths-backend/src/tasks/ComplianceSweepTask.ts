@@ -111,8 +111,10 @@ export class ComplianceSweepTask {
       },
       { credentials },
     )) {
+      // One at a time: each may read a repository, and the sweep should not
+      // flood the source host. A repository that fails only marks its service.
       for (const entity of page) {
-        records.push(service.evaluateEntity(entity, context));
+        records.push(await service.evaluateService(entity, context));
       }
     }
 

@@ -9,20 +9,28 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_CHANGELOG,
   ANNOTATION_TEMPLATE_VERSION,
+  latestTemplateVersion,
   parseVersion,
   readTemplatePolicy,
 } from '@paved/backstage-plugin-golden-paths-common';
 import { parse as parseYaml } from 'yaml';
 import {
   ObservedTemplateVersion,
+  RegisteredTemplateVersion,
   TemplateChangelogEntry,
   TemplateVersionStore,
 } from '../database/TemplateVersionStore';
+import {
+  NewVersionNotifier,
+  TemplateRelease,
+} from '../services/NewVersionNotifier';
 
 /**
  * Reads Template entities from the catalog and records every version the
  * registry has not seen before: the template's current version, and every
  * version its `paved.dev/changelog` lists, each with its changelog entry.
+ * When a template that was already known gets a new latest version, the
+ * owners of the services behind it are notified.
  *
  * @public
  */
@@ -33,6 +41,8 @@ export class TemplateVersionSyncTask {
       catalog: CatalogService;
       store: TemplateVersionStore;
       logger: LoggerService;
+      /** Tells service owners about new versions; none are sent without it. */
+      notifier?: Pick<NewVersionNotifier, 'announce'>;
     },
   ) {}
 
@@ -65,11 +75,22 @@ export class TemplateVersionSyncTask {
       }
     }
 
+    const known = this.deps.notifier ? await store.listVersions() : [];
     const fresh = await store.recordVersions(observed, now);
     for (const v of fresh) {
       logger.info(
         `New golden-path template version ${v.templateRef}@${v.version}`,
       );
+    }
+    const releases = findReleases(known, fresh);
+    if (this.deps.notifier && releases.length > 0) {
+      // The versions are recorded either way; a failed announcement is logged.
+      try {
+        const sent = await this.deps.notifier.announce(releases, now);
+        logger.info(`Sent ${sent} new template version notifications`);
+      } catch (error) {
+        logger.error(`Could not announce new template versions: ${error}`);
+      }
     }
     return fresh.length;
   }
@@ -113,6 +134,46 @@ export class TemplateVersionSyncTask {
     }
     return result;
   }
+}
+
+/**
+ * The fresh versions that became their template's latest (as
+ * `latestTemplateVersion` ranks them, so a pre-release does not count while a
+ * stable version exists) for a template the registry knew before. A template
+ * seen for the first time yields nothing: a fresh install does not announce
+ * every template it finds.
+ *
+ * @internal
+ */
+export function findReleases(
+  known: RegisteredTemplateVersion[],
+  fresh: RegisteredTemplateVersion[],
+): TemplateRelease[] {
+  const releases: TemplateRelease[] = [];
+  for (const templateRef of new Set(fresh.map(v => v.templateRef))) {
+    const before = known.filter(v => v.templateRef === templateRef);
+    if (before.length === 0) continue;
+    const versions = [
+      ...before,
+      ...fresh.filter(v => v.templateRef === templateRef),
+    ];
+    const previous = latestTemplateVersion(before.map(v => v.version));
+    const latest = latestTemplateVersion(versions.map(v => v.version));
+    if (
+      previous &&
+      latest &&
+      latest !== previous &&
+      fresh.some(v => v.templateRef === templateRef && v.version === latest)
+    ) {
+      releases.push({
+        templateRef,
+        version: latest,
+        previousVersion: previous,
+        versions,
+      });
+    }
+  }
+  return releases;
 }
 
 /**

@@ -26,6 +26,7 @@ import {
 } from '../../database/ComplianceStore';
 import { ExemptionStore } from '../../database/ExemptionStore';
 import { TemplateVersionStore } from '../../database/TemplateVersionStore';
+import { DriftService, LatestRenderCache } from '../DriftService';
 
 /**
  * What evaluation needs to know about one template.
@@ -52,6 +53,8 @@ export type EvaluationContext = {
   templates: Map<string, TemplateContext>;
   exemptions: Exemption[];
   now: Date;
+  /** Latest template renders, shared by the services of one sweep. */
+  latestRenders: LatestRenderCache;
 };
 
 /**
@@ -92,6 +95,8 @@ export class ComplianceService {
       templateVersions: TemplateVersionStore;
       exemptions: ExemptionStore;
       compliance: ComplianceStore;
+      /** Reads drift from service repositories; without it, no drift. */
+      drift?: DriftService;
     },
   ) {
     this.policyConfig = readPolicyConfig(deps.config);
@@ -137,6 +142,7 @@ export class ComplianceService {
         entityRef: options.entityRef,
       }),
       now: options.now,
+      latestRenders: new Map(),
     };
   }
 
@@ -184,6 +190,48 @@ export class ComplianceService {
   }
 
   /**
+   * Evaluates one Component's policy and reads its drift from its repository.
+   * A repository that cannot be read makes the state `unknown`, with the
+   * reason first; only `block` stays, so a read failure never opens a gate.
+   */
+  async evaluateService(
+    entity: Entity,
+    context: EvaluationContext,
+  ): Promise<ComplianceRecord> {
+    const record = this.evaluateEntity(entity, context);
+    const { evaluation } = record;
+    // Drift is measured against a template, so services without one have none.
+    if (!this.deps.drift || !evaluation.templateRef) return record;
+    const outcome = await this.deps.drift.readDrift(entity, {
+      latestVersion: evaluation.latestVersion,
+      cache: context.latestRenders,
+    });
+    switch (outcome.kind) {
+      case 'drift':
+        return { ...record, drift: outcome.drift };
+      case 'unreadable':
+        return {
+          ...record,
+          evaluation: {
+            ...evaluation,
+            state: evaluation.state === 'block' ? 'block' : 'unknown',
+            reasons: [outcome.reason, ...evaluation.reasons],
+          },
+        };
+      default:
+        return outcome.problem
+          ? {
+              ...record,
+              evaluation: {
+                ...evaluation,
+                reasons: [...evaluation.reasons, outcome.problem],
+              },
+            }
+          : record;
+    }
+  }
+
+  /**
    * Evaluates one service now and stores the result. The entity is read with
    * `credentials`, so callers only learn about services they may see.
    * Returns undefined when the catalog has no such entity.
@@ -197,7 +245,7 @@ export class ComplianceService {
       credentials: options.credentials,
     });
     if (!entity) return undefined;
-    const record = this.evaluateEntity(
+    const record = await this.evaluateService(
       entity,
       await this.loadContext({ now: options.now, entityRef }),
     );

@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const backend = process.env.PAVED_E2E_BACKEND ?? 'http://localhost:7100';
+const paved = path.resolve(__dirname, '../../packages/cli/bin/paved');
+const service = 'component:default/fraud-scoring';
+
+/** Runs `paved gate` as a pipeline would, with the demo's static token. */
+function gate(entityRef: string) {
+  const run = spawnSync(
+    process.execPath,
+    [
+      paved,
+      'gate',
+      entityRef,
+      '--url',
+      backend,
+      '--token',
+      'paved-demo-cli-token',
+    ],
+    { encoding: 'utf8' },
+  );
+  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+test('paved gate blocks a service past its block date and allows it after an exemption', async ({
+  request,
+}) => {
+  // The demo services are seeded shortly after start; wait for the gate to know it.
+  await expect
+    .poll(() => gate(service).code, { timeout: 90_000, intervals: [2_000] })
+    .not.toBe(2);
+
+  const blocked = gate(service);
+  expect(blocked.code).toBe(1);
+  expect(blocked.output).toContain(
+    'block: component:default/fraud-scoring may not deploy',
+  );
+  expect(blocked.output).toContain('below the minimum supported version 1.1.0');
+
+  // The guest is in the platform team, so it may grant an exemption.
+  const auth = await request.get(`${backend}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  const token = (await auth.json()).backstageIdentity.token;
+  const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const created = await request.post(`${backend}/api/golden-paths/exemptions`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: {
+      entityRef: service,
+      reason: 'Migration to 2.0.0 planned for sprint 48',
+      expiresAt,
+    },
+  });
+  expect(created.status()).toBe(201);
+  const exemption = await created.json();
+
+  const allowed = gate(service);
+  expect(allowed.code).toBe(0);
+  expect(allowed.output).toContain(
+    'allow: component:default/fraud-scoring may deploy',
+  );
+
+  const revoked = await request.delete(
+    `${backend}/api/golden-paths/exemptions/${exemption.exemption.id}`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  expect(revoked.ok()).toBe(true);
+  expect(gate(service).code).toBe(1);
+});

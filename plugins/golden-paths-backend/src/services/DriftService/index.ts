@@ -1,0 +1,2 @@
+export { DriftService, repositoryUrlOf } from './DriftService';
+export type { DriftOutcome, LatestRenderCache } from './DriftService';

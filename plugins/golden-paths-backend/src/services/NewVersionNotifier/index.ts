@@ -1,0 +1,2 @@
+export { NewVersionNotifier } from './NewVersionNotifier';
+export type { TemplateRelease } from './NewVersionNotifier';

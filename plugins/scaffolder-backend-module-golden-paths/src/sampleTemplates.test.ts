@@ -32,6 +32,7 @@ import { renderSkeleton as renderPavedSkeleton } from './render/renderSkeleton';
 import { parse as parseYaml } from 'yaml';
 import { createStampProvenanceAction } from './actions/stamp';
 import { createTemplateUpgradeAction } from './actions/upgrade';
+import { readTree } from './actions/__testUtils__/readTree';
 
 const TEMPLATES_DIR = path.resolve(__dirname, '../../../templates');
 
@@ -112,22 +113,6 @@ function manifestOf(dir: string, version: string): VersionManifest {
 
 function skeletonDir(dir: string, version: string) {
   return path.join(dir, 'versions', version, 'skeleton');
-}
-
-/** Every file under a directory: relative '/'-separated path → bytes. */
-function readTree(root: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (relative: string) => {
-    for (const entry of fs.readdirSync(path.join(root, relative), {
-      withFileTypes: true,
-    })) {
-      const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else files.set(child, fs.readFileSync(path.join(root, child)));
-    }
-  };
-  walk('');
-  return files;
 }
 
 // fetch:template copies binary files as they are; a NUL byte is what marks

@@ -11,6 +11,7 @@ import { FileContent } from '@paved/backstage-plugin-golden-paths-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderSkeleton } from './renderSkeleton';
+import { readTree } from '../actions/__testUtils__/readTree';
 
 const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
 
@@ -74,21 +75,6 @@ const skeleton = {
   'scripts/start.sh': '#!/bin/sh\nexec node dist/${{ values.name }}.js\n',
   'empty.txt': '',
 };
-
-function readTree(root: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (relative: string) => {
-    for (const entry of fs.readdirSync(path.join(root, relative), {
-      withFileTypes: true,
-    })) {
-      const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else files.set(child, fs.readFileSync(path.join(root, child)));
-    }
-  };
-  walk('');
-  return files;
-}
 
 function toBytes(content: FileContent): Buffer {
   return 'text' in content

@@ -246,6 +246,26 @@ describe('goldenPathsPlugin', () => {
       ],
       totalCount: 1,
     });
+    const onOne = await request(server)
+      .get('/api/golden-paths/compliance?version=1.0.0')
+      .set('Authorization', user);
+    expect(onOne.status).toBe(200);
+    expect(onOne.body.items.map((i: any) => i.entityRef)).toEqual([
+      'component:default/node-old',
+      'component:default/python-old',
+    ]);
+    const teamAOnOne = await request(server)
+      .get('/api/golden-paths/compliance?version=1.0.0&owner=team-a')
+      .set('Authorization', user);
+    expect(teamAOnOne.body).toEqual({
+      items: [
+        expect.objectContaining({
+          entityRef: 'component:default/node-old',
+          currentVersion: '1.0.0',
+        }),
+      ],
+      totalCount: 1,
+    });
 
     const one = await request(server)
       .get('/api/golden-paths/compliance?entityRef=component:default/node-old')
@@ -444,6 +464,9 @@ describe('goldenPathsPlugin', () => {
     ['/compliance?offset=-1', /offset/],
     ['/compliance?owner=a&owner=b', /owner/],
     ['/compliance?entityRef=component:', /entityRef/],
+    ['/compliance?version=1.0', /version/],
+    ['/compliance?version=v1.0.0', /version/],
+    ['/compliance?version=%5E1.0.0', /version/],
     ['/gate', /entityRef/],
     ['/history?from=2026-02-30', /from/],
     ['/history?from=2026-03-02&to=2026-03-01', /from/],

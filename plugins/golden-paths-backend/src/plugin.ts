@@ -14,6 +14,7 @@ import { DatabaseComplianceStore } from './database/DatabaseComplianceStore';
 import { DatabaseExemptionStore } from './database/DatabaseExemptionStore';
 import { DatabaseNotificationSentStore } from './database/DatabaseNotificationSentStore';
 import { DatabaseTemplateVersionStore } from './database/DatabaseTemplateVersionStore';
+import { clockServiceRef } from './clock';
 import { createRouter } from './router';
 import { ComplianceService } from './services/ComplianceService';
 import { NewVersionNotifier } from './services/NewVersionNotifier';
@@ -46,9 +47,11 @@ export const goldenPathsPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        clock: clockServiceRef,
       },
       async init(deps) {
-        const { auth, catalog, config, database, logger, scheduler } = deps;
+        const { auth, catalog, clock, config, database, logger, scheduler } =
+          deps;
         deps.permissionsRegistry.addPermissions(goldenPathsPermissions);
 
         const templateVersions = await DatabaseTemplateVersionStore.create({
@@ -63,6 +66,7 @@ export const goldenPathsPlugin = createBackendPlugin({
           templateVersions,
           exemptions,
           compliance,
+          clock,
           drift: new DriftService({
             urlReader: deps.urlReader,
             config,
@@ -75,6 +79,7 @@ export const goldenPathsPlugin = createBackendPlugin({
           catalog,
           store: templateVersions,
           logger,
+          clock,
           notifier: new NewVersionNotifier({
             auth,
             catalog,
@@ -98,6 +103,7 @@ export const goldenPathsPlugin = createBackendPlugin({
           service: complianceService,
           store: compliance,
           logger,
+          clock,
         });
         await sweep.schedule(
           scheduler,
@@ -129,6 +135,7 @@ export const goldenPathsPlugin = createBackendPlugin({
             complianceService,
             sweep,
             maxExemptionMs,
+            clock,
           }),
         );
       },

@@ -18,6 +18,7 @@ import {
   exemptionDeletePermission,
   gateDecision,
   goldenPathsAdminPermission,
+  parseVersion,
   sortVersions,
 } from '@paved/backstage-plugin-golden-paths-common';
 import express from 'express';
@@ -31,6 +32,7 @@ import {
 } from './services/ComplianceService';
 import { readOpenApiSpec } from './schema/openapi';
 import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
+import { Clock, systemClock } from './clock';
 
 const STATES: readonly PolicyState[] = [
   'compliant',
@@ -61,12 +63,13 @@ export async function createRouter(options: {
   sweep: ComplianceSweepTask;
   /** The longest an exemption may last, in milliseconds. */
   maxExemptionMs: number;
-  /** The clock; tests may pin it. */
-  now?: () => Date;
+  /** Where "now" comes from; the system clock by default. */
+  clock?: Clock;
 }): Promise<express.Router> {
   const { httpAuth, templateVersions, compliance, exemptions } = options;
   const { complianceService, sweep, auditor } = options;
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const spec = await readOpenApiSpec();
   const router = Router();
   router.use(express.json());
@@ -89,7 +92,6 @@ export async function createRouter(options: {
   async function reevaluate(entityRef: string) {
     return complianceService.evaluateAndStore(entityRef, {
       credentials: await options.auth.getOwnServiceCredentials(),
-      now: now(),
     });
   }
 
@@ -99,7 +101,6 @@ export async function createRouter(options: {
   ) {
     const evaluation = await complianceService.getEvaluation(entityRef, {
       credentials,
-      now: now(),
     });
     if (!evaluation) {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
@@ -161,6 +162,7 @@ export async function createRouter(options: {
         owner: optionalEntityRef(req.query, 'owner', 'group'),
         templateRef: optionalEntityRef(req.query, 'template', 'template'),
         state: state as PolicyState | undefined,
+        version: optionalVersion(req.query, 'version'),
         limit: optionalInteger(req.query, 'limit', { min: 1, max: 500 }) ?? 50,
         offset: optionalInteger(req.query, 'offset', { min: 0 }) ?? 0,
       }),
@@ -300,6 +302,16 @@ function optionalEntityRef(
     );
   }
   return ref;
+}
+
+// Exact versions only: a range or a `v` prefix would silently match nothing.
+function optionalVersion(query: Query, field: string): string | undefined {
+  const value = optionalString(query, field);
+  if (value === undefined) return undefined;
+  if (parseVersion(value) !== value) {
+    throw new InputError(`${field} must be a semver version, e.g. 1.2.0`);
+  }
+  return value;
 }
 
 function optionalInteger(

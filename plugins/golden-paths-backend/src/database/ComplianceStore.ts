@@ -116,6 +116,8 @@ export interface ComplianceStore {
     owner?: string;
     templateRef?: string;
     state?: PolicyState;
+    /** The service's current template version, exactly (semver). */
+    version?: string;
     limit: number;
     offset: number;
   }): Promise<{ items: StoredEvaluation[]; totalCount: number }>;

@@ -173,6 +173,44 @@ describe('DatabaseComplianceStore', () => {
         totalCount: 1,
       });
 
+      // The version filter is exact: 1.0.0 does not match 1.0.0-rc.1 or 1.0.
+      await store.upsertEvaluations(
+        [
+          record('e', { state: 'warn', currentVersion: '1.0.0' }),
+          record('f', { state: 'warn', currentVersion: '1.0.0-rc.1' }),
+        ],
+        now,
+      );
+      const onOne = await store.listEvaluations({
+        version: '1.0.0',
+        limit: 10,
+        offset: 0,
+      });
+      expect(onOne).toEqual({
+        items: [
+          expect.objectContaining({
+            entityRef: 'component:default/e',
+            currentVersion: '1.0.0',
+          }),
+        ],
+        totalCount: 1,
+      });
+      const onTwoForTeamB = await store.listEvaluations({
+        version: '2.0.0',
+        owner: 'group:default/team-b',
+        limit: 10,
+        offset: 0,
+      });
+      expect(onTwoForTeamB.items.map(i => i.entityRef)).toEqual([
+        'component:default/c',
+      ]);
+      await store.removeMissing([
+        'component:default/a',
+        'component:default/b',
+        'component:default/c',
+        'component:default/d',
+      ]);
+
       expect(
         await store.removeMissing([
           'component:default/a',

@@ -172,6 +172,7 @@ export class DatabaseComplianceStore implements ComplianceStore {
     owner?: string;
     templateRef?: string;
     state?: PolicyState;
+    version?: string;
     limit: number;
     offset: number;
   }) {
@@ -182,6 +183,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
         query.where('template_ref', options.templateRef);
       }
       if (options.state !== undefined) query.where('state', options.state);
+      if (options.version !== undefined) {
+        query.where('current_version', options.version);
+      }
       return query;
     };
     const [rows, [{ count }]] = await Promise.all([

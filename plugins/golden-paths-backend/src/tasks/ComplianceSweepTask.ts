@@ -12,6 +12,7 @@ import {
   DailyComplianceCounts,
   StateCounts,
 } from '../database/ComplianceStore';
+import { Clock, systemClock } from '../clock';
 import { ComplianceService } from '../services/ComplianceService';
 
 /**
@@ -61,6 +62,8 @@ export class ComplianceSweepTask {
       service: ComplianceService;
       store: ComplianceStore;
       logger: LoggerService;
+      /** Where "now" comes from; the system clock by default. */
+      clock?: Clock;
     },
   ) {}
 
@@ -71,8 +74,9 @@ export class ComplianceSweepTask {
   ) {
     await scheduler.scheduleTask({
       id: ComplianceSweepTask.id,
-      scope: 'global',
       ...schedule,
+      // One run per interval across replicas, whatever the configured schedule says.
+      scope: 'global',
       fn: async () => {
         try {
           await this.run();
@@ -90,7 +94,9 @@ export class ComplianceSweepTask {
    * Sweeps now. Throws, without writing anything, when the catalog cannot be
    * read to the end: a partial read would delete services that still exist.
    */
-  run(now: Date = new Date()): Promise<ComplianceSweepSummary> {
+  run(
+    now: Date = (this.deps.clock ?? systemClock).now(),
+  ): Promise<ComplianceSweepSummary> {
     if (!this.running) {
       this.running = this.sweep(now).finally(() => {
         this.running = undefined;

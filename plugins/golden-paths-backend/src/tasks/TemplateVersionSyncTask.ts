@@ -20,6 +20,7 @@ import {
   TemplateChangelogEntry,
   TemplateVersionStore,
 } from '../database/TemplateVersionStore';
+import { Clock, systemClock } from '../clock';
 import {
   NewVersionNotifier,
   TemplateRelease,
@@ -43,6 +44,8 @@ export class TemplateVersionSyncTask {
       logger: LoggerService;
       /** Tells service owners about new versions; none are sent without it. */
       notifier?: Pick<NewVersionNotifier, 'announce'>;
+      /** Where "now" comes from; the system clock by default. */
+      clock?: Clock;
     },
   ) {}
 
@@ -53,8 +56,9 @@ export class TemplateVersionSyncTask {
   ) {
     await scheduler.scheduleTask({
       id: 'golden-paths-template-version-sync',
-      scope: 'global',
       ...schedule,
+      // One run per interval across replicas, whatever the configured schedule says.
+      scope: 'global',
       fn: async () => {
         await this.run();
       },
@@ -62,7 +66,9 @@ export class TemplateVersionSyncTask {
   }
 
   /** One pass over the catalog; returns how many versions were new. */
-  async run(now: Date = new Date()): Promise<number> {
+  async run(
+    now: Date = (this.deps.clock ?? systemClock).now(),
+  ): Promise<number> {
     const { auth, catalog, store, logger } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const observed: ObservedTemplateVersion[] = [];

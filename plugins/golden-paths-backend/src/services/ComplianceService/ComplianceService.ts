@@ -26,6 +26,7 @@ import {
 } from '../../database/ComplianceStore';
 import { ExemptionStore } from '../../database/ExemptionStore';
 import { TemplateVersionStore } from '../../database/TemplateVersionStore';
+import { Clock, systemClock } from '../../clock';
 import { DriftService, LatestRenderCache } from '../DriftService';
 
 /**
@@ -86,6 +87,7 @@ export function normalizeEntityRef(
  */
 export class ComplianceService {
   private readonly policyConfig: Map<string, TemplatePolicyConfig>;
+  private readonly clock: Clock;
 
   constructor(
     private readonly deps: {
@@ -97,9 +99,12 @@ export class ComplianceService {
       compliance: ComplianceStore;
       /** Reads drift from service repositories; without it, no drift. */
       drift?: DriftService;
+      /** Where "now" comes from; the system clock by default. */
+      clock?: Clock;
     },
   ) {
     this.policyConfig = readPolicyConfig(deps.config);
+    this.clock = deps.clock ?? systemClock;
   }
 
   /** Reads templates and active exemptions, with the plugin's own credentials. */
@@ -238,18 +243,19 @@ export class ComplianceService {
    */
   async evaluateAndStore(
     entityRef: string,
-    options: { credentials: BackstageCredentials; now: Date },
+    options: { credentials: BackstageCredentials; now?: Date },
   ): Promise<StoredEvaluation | undefined> {
     const { catalog, compliance } = this.deps;
+    const now = options.now ?? this.clock.now();
     const entity = await catalog.getEntityByRef(entityRef, {
       credentials: options.credentials,
     });
     if (!entity) return undefined;
     const record = await this.evaluateService(
       entity,
-      await this.loadContext({ now: options.now, entityRef }),
+      await this.loadContext({ now, entityRef }),
     );
-    await compliance.upsertEvaluations([record], options.now);
+    await compliance.upsertEvaluations([record], now);
     return compliance.getEvaluation(record.entityRef);
   }
 
@@ -259,7 +265,7 @@ export class ComplianceService {
    */
   async getEvaluation(
     entityRef: string,
-    options: { credentials: BackstageCredentials; now: Date },
+    options: { credentials: BackstageCredentials; now?: Date },
   ): Promise<StoredEvaluation | undefined> {
     return (
       (await this.deps.compliance.getEvaluation(entityRef)) ??

@@ -6,6 +6,7 @@
  */
 
 export * from './annotations';
+export * from './dora';
 export * from './drift';
 export * from './lock';
 export * from './merge';

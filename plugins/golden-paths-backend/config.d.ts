@@ -37,6 +37,14 @@ export interface Config {
         maxLag?: string | { majors?: number; minors?: number };
       };
     };
+    /** DORA events and metrics. */
+    dora?: {
+      /**
+       * How often unmatched DORA events are matched to catalog entities
+       * again. Defaults to every 10 minutes, first run 1 minute after start.
+       */
+      rematchSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /** Policy exemptions. */
     exemptions?: {
       /** The longest an exemption may last. Defaults to 90 days. */

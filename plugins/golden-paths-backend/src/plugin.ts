@@ -11,6 +11,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { goldenPathsPermissions } from '@paved/backstage-plugin-golden-paths-common';
 import { DatabaseComplianceStore } from './database/DatabaseComplianceStore';
+import { DatabaseDoraEventStore } from './database/DatabaseDoraEventStore';
 import { DatabaseExemptionStore } from './database/DatabaseExemptionStore';
 import { DatabaseNotificationSentStore } from './database/DatabaseNotificationSentStore';
 import { DatabaseTemplateVersionStore } from './database/DatabaseTemplateVersionStore';
@@ -19,6 +20,8 @@ import { createRouter } from './router';
 import { ComplianceService } from './services/ComplianceService';
 import { NewVersionNotifier } from './services/NewVersionNotifier';
 import { DriftService } from './services/DriftService';
+import { DoraService } from './services/DoraService';
+import { DoraRematchTask } from './tasks/DoraRematchTask';
 import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
 import { TemplateVersionSyncTask } from './tasks/TemplateVersionSyncTask';
 
@@ -114,6 +117,22 @@ export const goldenPathsPlugin = createBackendPlugin({
           }),
         );
 
+        const doraEvents = await DatabaseDoraEventStore.create({ database });
+        const dora = new DoraService({
+          auth,
+          catalog,
+          events: doraEvents,
+          compliance,
+        });
+        await new DoraRematchTask({ dora, logger }).schedule(
+          scheduler,
+          readSchedule(config, 'goldenPaths.dora.rematchSchedule', {
+            frequency: { minutes: 10 },
+            timeout: { minutes: 5 },
+            initialDelay: { minutes: 1 },
+          }),
+        );
+
         const maxExemptionMs = config.has('goldenPaths.exemptions.maxDuration')
           ? durationToMilliseconds(
               readDurationFromConfig(config, {
@@ -136,6 +155,8 @@ export const goldenPathsPlugin = createBackendPlugin({
             sweep,
             maxExemptionMs,
             clock,
+            doraEvents,
+            dora,
           }),
         );
       },

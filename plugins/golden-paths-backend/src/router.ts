@@ -12,7 +12,10 @@ import {
 } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  DEFAULT_DORA_WINDOW_DAYS,
+  DoraWindow,
   PolicyState,
+  doraWindowEndingAt,
   TemplateSummary,
   exemptionCreatePermission,
   exemptionDeletePermission,
@@ -33,6 +36,9 @@ import {
 import { readOpenApiSpec } from './schema/openapi';
 import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
 import { Clock, systemClock } from './clock';
+import { DoraEventStore } from './database/DoraEventStore';
+import { DoraService } from './services/DoraService';
+import { normalizeDoraEvents } from './services/DoraIngest/normalize';
 
 const STATES: readonly PolicyState[] = [
   'compliant',
@@ -65,6 +71,8 @@ export async function createRouter(options: {
   maxExemptionMs: number;
   /** Where "now" comes from; the system clock by default. */
   clock?: Clock;
+  doraEvents: DoraEventStore;
+  dora: DoraService;
 }): Promise<express.Router> {
   const { httpAuth, templateVersions, compliance, exemptions } = options;
   const { complianceService, sweep, auditor } = options;
@@ -72,7 +80,13 @@ export async function createRouter(options: {
   const now = () => clock.now();
   const spec = await readOpenApiSpec();
   const router = Router();
-  router.use(express.json());
+  // CloudEvents arrive as application/cloudevents+json (and -batch+json).
+  router.use(
+    express.json({
+      type: ['application/json', 'application/*+json'],
+      limit: '1mb',
+    }),
+  );
 
   // The one place that turns a permission decision into a 403.
   async function authorize(
@@ -271,6 +285,66 @@ export async function createRouter(options: {
     }
   });
 
+  router.post('/events', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    // All or nothing: every event is validated before any is stored.
+    const events = normalizeDoraEvents(req.body, req.headers);
+    res.json(await options.dora.ingest(events, now()));
+  });
+
+  router.get('/events/unmatched', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(
+      await options.doraEvents.listUnmatched({
+        limit: optionalInteger(req.query, 'limit', { min: 1, max: 500 }) ?? 50,
+        offset: optionalInteger(req.query, 'offset', { min: 0 }) ?? 0,
+      }),
+    );
+  });
+
+  router.get('/dora', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const window = readDoraWindow(req.query, now());
+    const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
+    const owner = optionalEntityRef(req.query, 'owner', 'group');
+    const groupBy = optionalString(req.query, 'groupBy');
+    const templateRef = optionalEntityRef(req.query, 'templateRef', 'template');
+    if (groupBy !== undefined && groupBy !== 'templateVersion') {
+      throw new InputError('groupBy must be templateVersion');
+    }
+    if (groupBy) {
+      if (entityRef) {
+        throw new InputError('entityRef cannot be combined with groupBy');
+      }
+      res.json(
+        await options.dora.metricsByTemplateVersion(window, {
+          templateRef,
+          owner,
+        }),
+      );
+      return;
+    }
+    if (templateRef) {
+      throw new InputError('templateRef needs groupBy=templateVersion');
+    }
+    if (entityRef && owner) {
+      throw new InputError('give either entityRef or owner, not both');
+    }
+    if (entityRef) {
+      res.json(
+        await options.dora.metricsForEntity(entityRef, window, { credentials }),
+      );
+    } else if (owner) {
+      res.json(
+        await options.dora.metricsForOwner(owner, window, { credentials }),
+      );
+    } else {
+      throw new InputError('one of entityRef, owner or groupBy is required');
+    }
+  });
+
   return router;
 }
 
@@ -408,4 +482,40 @@ function readExemptionBody(body: unknown, now: Date, maxMs: number) {
     expiresAt: new Date(expires),
     templateRef: normalizedTemplateRef,
   };
+}
+
+const MAX_DORA_WINDOW_DAYS = 366;
+
+// `from` and `to` are ISO 8601 timestamps or UTC days; `to` is exclusive and
+// defaults to now, `from` to 30 days before `to`.
+function readDoraWindow(query: Query, now: Date): DoraWindow {
+  const to = optionalInstant(query, 'to') ?? now.toISOString();
+  const from =
+    optionalInstant(query, 'from') ??
+    doraWindowEndingAt(to, DEFAULT_DORA_WINDOW_DAYS).from;
+  const span = Date.parse(to) - Date.parse(from);
+  if (span <= 0) {
+    throw new InputError('from must be before to');
+  }
+  if (span > MAX_DORA_WINDOW_DAYS * DAY_MS) {
+    throw new InputError(
+      `from must be at most ${MAX_DORA_WINDOW_DAYS} days before to`,
+    );
+  }
+  return { from, to };
+}
+
+function optionalInstant(query: Query, field: string): string | undefined {
+  const value = optionalString(query, field);
+  if (value === undefined) return undefined;
+  if (DAY_PATTERN.test(value)) {
+    return `${optionalDay(query, field)}T00:00:00.000Z`;
+  }
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) {
+    throw new InputError(
+      `${field} must be an ISO 8601 timestamp or a day written YYYY-MM-DD`,
+    );
+  }
+  return new Date(ms).toISOString();
 }

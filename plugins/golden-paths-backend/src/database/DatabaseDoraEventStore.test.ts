@@ -1,0 +1,106 @@
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { DatabaseDoraEventStore } from './DatabaseDoraEventStore';
+import { DoraEvent } from './DoraEventStore';
+
+jest.setTimeout(60_000);
+
+const deploy = (id: string, finishedAt: string): DoraEvent => ({
+  id: `json:${id}`,
+  kind: 'deployment',
+  matchKey: 'payments',
+  occurredAt: finishedAt,
+  record: {
+    id,
+    environment: 'production',
+    finishedAt,
+    succeeded: true,
+    kind: 'deploy',
+  },
+});
+
+const window = {
+  from: '2026-11-01T00:00:00.000Z',
+  to: '2026-12-01T00:00:00.000Z',
+};
+
+describe('DatabaseDoraEventStore', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_16', 'SQLITE_3'] });
+
+  it.each(databases.eachSupportedId())(
+    'stores a redelivered event once, in any order, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      // Two stores on one database stand for two replicas.
+      const one = await DatabaseDoraEventStore.create({ database });
+      const two = await DatabaseDoraEventStore.create({ database });
+      const ref = 'component:default/payments';
+      const a = { ...deploy('d1', '2026-11-10T10:00:00.000Z'), entityRef: ref };
+      const b = { ...deploy('d2', '2026-11-11T10:00:00.000Z'), entityRef: ref };
+      const at = new Date('2026-11-20T00:00:00Z');
+
+      expect(await one.ingest([a, b, a], at)).toEqual({
+        stored: 2,
+        duplicates: 1,
+      });
+      expect(await two.ingest([b, a], at)).toEqual({
+        stored: 0,
+        duplicates: 2,
+      });
+
+      // Concurrent deliveries of one new id: exactly one stores it.
+      const c = { ...deploy('d3', '2026-11-12T10:00:00.000Z'), entityRef: ref };
+      const results = await Promise.all([
+        one.ingest([c], at),
+        two.ingest([c], at),
+        one.ingest([c], at),
+      ]);
+      expect(results.map(r => r.stored).sort()).toEqual([0, 0, 1]);
+
+      const events = await two.listForEntities([ref], window);
+      expect(events.map(e => e.id)).toEqual(['json:d1', 'json:d2', 'json:d3']);
+      expect(events[0]).toEqual({
+        ...a,
+        receivedAt: at.toISOString(),
+      });
+      // The window's end is exclusive.
+      expect(
+        await one.listForEntities([ref], {
+          from: window.from,
+          to: '2026-11-10T10:00:00.000Z',
+        }),
+      ).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lists unmatched events and matches them later, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraEventStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const at = new Date('2026-11-20T00:00:00Z');
+      await store.ingest(
+        [
+          deploy('d1', '2026-11-10T10:00:00.000Z'),
+          deploy('d2', '2026-11-11T10:00:00.000Z'),
+          { ...deploy('d3', '2026-11-12T10:00:00.000Z'), matchKey: 'other' },
+        ],
+        at,
+      );
+      const page = await store.listUnmatched({ limit: 2, offset: 0 });
+      expect(page.totalCount).toBe(3);
+      expect(page.items.map(e => e.id)).toEqual(['json:d3', 'json:d2']);
+      expect(page.items[0].entityRef).toBeUndefined();
+      expect(await store.listUnmatchedKeys()).toEqual(['other', 'payments']);
+
+      const ref = 'component:default/payments';
+      expect(await store.rematch(new Map([['payments', ref]]))).toBe(2);
+      expect(await store.listUnmatchedKeys()).toEqual(['other']);
+      expect(
+        (await store.listForEntities([ref], window)).map(e => e.id),
+      ).toEqual(['json:d1', 'json:d2']);
+    },
+  );
+});

@@ -1,0 +1,137 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { DoraWindow } from '@paved/backstage-plugin-golden-paths-common';
+import { Knex } from 'knex';
+import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
+import { DoraEvent, DoraEventStore, StoredDoraEvent } from './DoraEventStore';
+
+const TABLE = 'golden_paths_dora_events';
+// How far before a window events are read: a change merged or a deployment
+// made before the window can still ship or cause something inside it.
+const LOOKBACK_MS = 90 * 24 * 60 * 60 * 1000;
+// Keeps each insert statement well below SQLite's bound-parameter limit.
+const CHUNK = 100;
+
+type DoraEventRow = {
+  id: string;
+  kind: string;
+  entity_ref: string | null;
+  match_key: string;
+  occurred_at: Date | string | number;
+  payload: string;
+  received_at: Date | string | number;
+};
+
+/**
+ * Knex implementation of {@link DoraEventStore}, for SQLite and PostgreSQL.
+ *
+ * @public
+ */
+export class DatabaseDoraEventStore implements DoraEventStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseDoraEventStore> {
+    return new DatabaseDoraEventStore(
+      await migrateGoldenPathsDatabase(options.database),
+    );
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  async ingest(
+    events: Array<DoraEvent & { entityRef?: string }>,
+    receivedAt: Date,
+  ): Promise<{ stored: number; duplicates: number }> {
+    const unique = new Map(events.map(e => [e.id, e]));
+    let stored = 0;
+    await this.db.transaction(async tx => {
+      const rows = [...unique.values()].map(e => ({
+        id: e.id,
+        kind: e.kind,
+        entity_ref: e.entityRef ?? null,
+        match_key: e.matchKey,
+        occurred_at: new Date(e.occurredAt),
+        payload: JSON.stringify(e.record),
+        received_at: receivedAt,
+      }));
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        // The primary key decides: a conflicting row is ignored and returns
+        // nothing, on PostgreSQL and SQLite (RETURNING) alike.
+        const inserted = await tx<DoraEventRow>(TABLE)
+          .insert(rows.slice(i, i + CHUNK))
+          .onConflict('id')
+          .ignore()
+          .returning('id');
+        stored += inserted.length;
+      }
+    });
+    return { stored, duplicates: events.length - stored };
+  }
+
+  async listForEntities(
+    entityRefs: string[],
+    window: DoraWindow,
+  ): Promise<StoredDoraEvent[]> {
+    if (entityRefs.length === 0) return [];
+    const rows: DoraEventRow[] = [];
+    const since = new Date(Date.parse(window.from) - LOOKBACK_MS);
+    for (let i = 0; i < entityRefs.length; i += CHUNK) {
+      rows.push(
+        ...(await this.db<DoraEventRow>(TABLE)
+          .whereIn('entity_ref', entityRefs.slice(i, i + CHUNK))
+          .where('occurred_at', '>=', since)
+          .where('occurred_at', '<', new Date(window.to))
+          .orderBy([{ column: 'occurred_at' }, { column: 'id' }])),
+      );
+    }
+    return rows.map(toEvent);
+  }
+
+  async listUnmatched(options: {
+    limit: number;
+    offset: number;
+  }): Promise<{ items: StoredDoraEvent[]; totalCount: number }> {
+    const [{ count }] = await this.db(TABLE)
+      .whereNull('entity_ref')
+      .count({ count: '*' });
+    const rows = await this.db<DoraEventRow>(TABLE)
+      .whereNull('entity_ref')
+      .orderBy([
+        { column: 'occurred_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(options.limit)
+      .offset(options.offset);
+    return { items: rows.map(toEvent), totalCount: Number(count) };
+  }
+
+  async listUnmatchedKeys(): Promise<string[]> {
+    const rows = await this.db<DoraEventRow>(TABLE)
+      .distinct('match_key')
+      .whereNull('entity_ref')
+      .orderBy('match_key');
+    return rows.map(r => r.match_key);
+  }
+
+  async rematch(entityRefByMatchKey: Map<string, string>): Promise<number> {
+    let matched = 0;
+    for (const [matchKey, entityRef] of entityRefByMatchKey) {
+      matched += await this.db<DoraEventRow>(TABLE)
+        .whereNull('entity_ref')
+        .where('match_key', matchKey)
+        .update({ entity_ref: entityRef });
+    }
+    return matched;
+  }
+}
+
+function toEvent(row: DoraEventRow): StoredDoraEvent {
+  return {
+    id: row.id,
+    kind: row.kind,
+    matchKey: row.match_key,
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    record: JSON.parse(row.payload),
+    ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+    receivedAt: new Date(row.received_at).toISOString(),
+  } as StoredDoraEvent;
+}

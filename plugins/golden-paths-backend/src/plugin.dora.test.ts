@@ -1,0 +1,284 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { clockServiceRef } from './clock';
+import { goldenPathsPlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+const NOW = new Date('2026-12-01T00:00:00.000Z');
+
+const component = (
+  name: string,
+  annotations: Record<string, string>,
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
+});
+
+const entities = [
+  component('payments', { 'paved.dev/dora-id': 'payments-id' }),
+  component('search', { 'github.com/project-slug': 'acme/search' }),
+];
+
+const json = (event: object) => ({ service: 'payments-id', ...event });
+const cdevent = (id: string, type: string, at: string, subject: object) => ({
+  specversion: '1.0',
+  id,
+  source: 'argo',
+  type,
+  data: {
+    context: { id, source: 'argo', type, timestamp: at },
+    subject,
+  },
+});
+
+// payments (plain JSON): c1 shipped by d1 (24 h), c2 by d2 (6 h), i1 caused
+// by d2 and resolved 4 h after it, d3 a rollback; staging and failed
+// deployments do not count. search (CDEvents): change 42 shipped by s1 (24 h).
+const batch = [
+  json({
+    id: 'c1',
+    type: 'change',
+    firstCommitAt: '2026-11-02T00:00:00Z',
+    mergedAt: '2026-11-02T12:00:00Z',
+  }),
+  json({
+    id: 'd1',
+    type: 'deployment',
+    environment: 'production',
+    finishedAt: '2026-11-03T00:00:00Z',
+    succeeded: true,
+    changeIds: ['c1'],
+  }),
+  json({ id: 'c2', type: 'change', mergedAt: '2026-11-04T00:00:00Z' }),
+  json({
+    id: 'd2',
+    type: 'deployment',
+    environment: 'production',
+    finishedAt: '2026-11-04T06:00:00Z',
+    succeeded: true,
+  }),
+  json({
+    id: 'i1',
+    type: 'incident',
+    startedAt: '2026-11-04T08:00:00Z',
+    resolvedAt: '2026-11-04T10:00:00Z',
+  }),
+  json({
+    id: 'd3',
+    type: 'deployment',
+    kind: 'rollback',
+    environment: 'production',
+    finishedAt: '2026-11-04T09:00:00Z',
+    succeeded: true,
+  }),
+  json({
+    id: 'd4',
+    type: 'deployment',
+    environment: 'staging',
+    finishedAt: '2026-11-05T00:00:00Z',
+    succeeded: true,
+  }),
+  json({
+    id: 'd5',
+    type: 'deployment',
+    environment: 'production',
+    finishedAt: '2026-11-06T00:00:00Z',
+    succeeded: false,
+  }),
+  cdevent(
+    '42-merged',
+    'dev.cdevents.change.merged.0.2.0',
+    '2026-11-09T00:00:00Z',
+    { id: '42', content: { repository: { id: 'acme/search' } } },
+  ),
+  cdevent('s1', 'dev.cdevents.service.deployed.0.2.0', '2026-11-10T00:00:00Z', {
+    id: 'acme/search',
+    content: { environment: { id: 'prod' } },
+  }),
+  cdevent('s2', 'dev.cdevents.service.deployed.0.2.0', '2026-11-11T00:00:00Z', {
+    id: 'acme/search',
+    content: { environment: { id: 'prod' } },
+  }),
+  json({
+    id: 'x1',
+    service: 'not-in-catalog',
+    type: 'deployment',
+    environment: 'production',
+    finishedAt: '2026-11-12T00:00:00Z',
+    succeeded: true,
+  }),
+];
+
+describe('DORA routes', () => {
+  async function startBackend() {
+    const { server } = await startTestBackend({
+      features: [
+        goldenPathsPlugin,
+        createServiceFactory({
+          service: clockServiceRef,
+          deps: {},
+          factory: () => ({ now: () => NOW }),
+        }),
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            goldenPaths: {
+              templateRegistry: {
+                schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 } },
+              },
+              sweep: {
+                schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 } },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const auth = mockCredentials.service.header();
+    return {
+      post: (body: unknown) =>
+        request(server)
+          .post('/api/golden-paths/events')
+          .set('Authorization', auth)
+          .send(body as object),
+      get: (path: string) =>
+        request(server)
+          .get(`/api/golden-paths${path}`)
+          .set('Authorization', auth),
+      server,
+    };
+  }
+
+  it('computes metrics and bands from ingested events, once per event id', async () => {
+    const api = await startBackend();
+    const first = await api.post(batch);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ stored: 12, duplicates: 0, unmatched: 1 });
+
+    const payments = await api.get('/dora?entityRef=payments');
+    expect(payments.status).toBe(200);
+    expect(payments.body.window).toEqual({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+    });
+    expect(payments.body.metrics).toMatchObject({
+      deploymentFrequency: {
+        perDay: 0.1,
+        sample: 3,
+        band: 'medium',
+      },
+      changeLeadTime: { medianHours: 15, sample: 2, band: 'unknown' },
+      changeFailRate: { failedDeployments: 1, sample: 3, band: 'unknown' },
+      failedDeploymentRecoveryTime: { medianHours: 4, sample: 1, band: 'high' },
+      deploymentReworkRate: { reworkDeployments: 1, band: 'unknown' },
+    });
+    expect(
+      payments.body.metrics.deploymentFrequency.deployDaysPerWeek,
+    ).toBeCloseTo(2 / (30 / 7));
+
+    const owner = await api.get('/dora?owner=team-a');
+    expect(owner.status).toBe(200);
+    expect(owner.body.entityRefs.sort()).toEqual([
+      'component:default/payments',
+      'component:default/search',
+    ]);
+    expect(owner.body.metrics).toMatchObject({
+      deploymentFrequency: { sample: 5, band: 'high' },
+      changeLeadTime: { medianHours: 24, sample: 3, band: 'high' },
+      changeFailRate: { rate: 0.2, sample: 5, band: 'medium' },
+      failedDeploymentRecoveryTime: { medianHours: 4, band: 'high' },
+      deploymentReworkRate: { rate: 0.2, band: 'low' },
+    });
+
+    // The same batch again: nothing new, identical metrics.
+    const again = await api.post(batch);
+    expect(again.body).toEqual({ stored: 0, duplicates: 12, unmatched: 1 });
+    expect((await api.get('/dora?owner=team-a')).body).toEqual(owner.body);
+
+    const unmatched = await api.get('/events/unmatched');
+    expect(unmatched.status).toBe(200);
+    expect(unmatched.body.totalCount).toBe(1);
+    expect(unmatched.body.items[0]).toMatchObject({
+      id: 'json:x1',
+      matchKey: 'not-in-catalog',
+    });
+
+    // A narrower window counts only what finished in it.
+    const early = await api.get(
+      '/dora?entityRef=component:default/payments&from=2026-11-01&to=2026-11-04',
+    );
+    expect(early.body.metrics.deploymentFrequency.sample).toBe(1);
+  });
+
+  it('rejects a batch with one bad event, storing nothing', async () => {
+    const api = await startBackend();
+    const bad = cdevent(
+      'bad',
+      'dev.cdevents.service.deployed.0.2.0',
+      '2026-11-10T00:00:00Z',
+      { id: 'acme/search', content: { environment: {} } },
+    );
+    const res = await api.post([batch[0], batch[11], bad]);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      '[2].data.subject.content.environment.id is required',
+    );
+    expect((await api.get('/events/unmatched')).body.totalCount).toBe(0);
+    // The good events in it were not stored either: they count as new now.
+    expect((await api.post([batch[0], batch[11]])).body).toEqual({
+      stored: 2,
+      duplicates: 0,
+      unmatched: 1,
+    });
+  });
+
+  it('names the bad parameter of GET /dora', async () => {
+    const api = await startBackend();
+    const cases: Array<[string, string]> = [
+      ['/dora', 'one of entityRef, owner or groupBy is required'],
+      ['/dora?owner=team-a&from=later', 'from must be an ISO 8601 timestamp'],
+      [
+        '/dora?owner=team-a&from=2026-11-05&to=2026-11-01',
+        'from must be before to',
+      ],
+      ['/dora?groupBy=owner', 'groupBy must be templateVersion'],
+      [
+        '/dora?entityRef=payments&owner=team-a',
+        'give either entityRef or owner',
+      ],
+    ];
+    for (const [path, message] of cases) {
+      const res = await api.get(path);
+      expect([path, res.status]).toEqual([path, 400]);
+      expect(res.body.error.message).toContain(message);
+    }
+    expect((await api.get('/dora?entityRef=nope')).status).toBe(404);
+    expect((await api.get('/dora?groupBy=templateVersion')).body).toEqual({
+      window: {
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-12-01T00:00:00.000Z',
+      },
+      groups: [],
+    });
+  });
+
+  it('requires credentials', async () => {
+    const { server } = await startBackend();
+    const res = await request(server)
+      .post('/api/golden-paths/events')
+      .set('Authorization', mockCredentials.none.header())
+      .send(batch);
+    expect(res.status).toBe(401);
+  });
+});

@@ -1,0 +1,254 @@
+import { normalizeDoraEvents, toDoraRecords } from './normalize';
+
+const cdevent = (type: string, subject: object, extra: object = {}) => ({
+  specversion: '1.0',
+  id: 'e1',
+  source: 'argo/prod',
+  type,
+  data: {
+    context: {
+      id: 'e1',
+      source: 'argo/prod',
+      type,
+      timestamp: '2026-11-10T10:00:00Z',
+    },
+    subject,
+    ...extra,
+  },
+});
+
+describe('normalizeDoraEvents', () => {
+  it('reads the plain JSON form', () => {
+    expect(
+      normalizeDoraEvents([
+        {
+          id: 'd1',
+          type: 'deployment',
+          service: 'payments',
+          environment: 'production',
+          finishedAt: '2026-11-10T10:00:00+01:00',
+          succeeded: true,
+          changeIds: ['c1'],
+        },
+        {
+          id: 'c1',
+          type: 'change',
+          service: 'payments',
+          mergedAt: '2026-11-10T08:00:00Z',
+          firstCommitAt: '2026-11-09T08:00:00Z',
+        },
+        {
+          id: 'i1-resolved',
+          incidentId: 'i1',
+          type: 'incident',
+          service: 'component:default/payments',
+          startedAt: '2026-11-11T08:00:00Z',
+          resolvedAt: '2026-11-11T10:00:00Z',
+          deploymentId: 'd1',
+        },
+      ]),
+    ).toEqual([
+      {
+        id: 'json:d1',
+        kind: 'deployment',
+        matchKey: 'payments',
+        occurredAt: '2026-11-10T09:00:00.000Z',
+        record: {
+          id: 'd1',
+          environment: 'production',
+          finishedAt: '2026-11-10T09:00:00.000Z',
+          succeeded: true,
+          kind: 'deploy',
+          changeIds: ['c1'],
+        },
+      },
+      {
+        id: 'json:c1',
+        kind: 'change',
+        matchKey: 'payments',
+        occurredAt: '2026-11-10T08:00:00.000Z',
+        record: {
+          id: 'c1',
+          mergedAt: '2026-11-10T08:00:00.000Z',
+          firstCommitAt: '2026-11-09T08:00:00.000Z',
+        },
+      },
+      {
+        id: 'json:i1-resolved',
+        kind: 'incident',
+        matchKey: 'component:default/payments',
+        occurredAt: '2026-11-11T10:00:00.000Z',
+        record: {
+          id: 'i1',
+          startedAt: '2026-11-11T08:00:00.000Z',
+          resolvedAt: '2026-11-11T10:00:00.000Z',
+          deploymentId: 'd1',
+        },
+      },
+    ]);
+  });
+
+  it('reads CDEvents in structured mode', () => {
+    const [rollback] = normalizeDoraEvents(
+      cdevent(
+        'dev.cdevents.service.rolledback.0.2.0',
+        {
+          id: 'payments',
+          content: { environment: { id: 'prod' }, artifactId: 'pkg:x' },
+        },
+        { customData: { resolvesIncidentIds: ['i1'] } },
+      ),
+    );
+    expect(rollback).toEqual({
+      id: 'cdevents:argo/prod:e1',
+      kind: 'deployment',
+      matchKey: 'payments',
+      occurredAt: '2026-11-10T10:00:00.000Z',
+      record: {
+        id: 'e1',
+        environment: 'prod',
+        finishedAt: '2026-11-10T10:00:00.000Z',
+        succeeded: true,
+        kind: 'rollback',
+        resolvesIncidentIds: ['i1'],
+      },
+    });
+
+    const [incident] = normalizeDoraEvents(
+      cdevent('dev.cdevents.incident.detected.0.2.0', {
+        id: 'INC-1',
+        content: { service: { id: 'payments' } },
+      }),
+    );
+    expect(incident).toMatchObject({
+      kind: 'incident',
+      matchKey: 'payments',
+      record: { id: 'INC-1', startedAt: '2026-11-10T10:00:00.000Z' },
+    });
+
+    const resolved = cdevent('dev.cdevents.incident.resolved.0.2.0', {
+      id: 'INC-1',
+      content: { service: { id: 'payments' } },
+    });
+    (resolved.data.context as any).links = [
+      { linkType: 'RELATION', target: { contextId: 'd7' } },
+    ];
+    expect(normalizeDoraEvents(resolved)[0].record).toEqual({
+      id: 'INC-1',
+      resolvedAt: '2026-11-10T10:00:00.000Z',
+      deploymentId: 'd7',
+    });
+
+    const [change] = normalizeDoraEvents(
+      cdevent('dev.cdevents.change.merged.0.2.0', {
+        id: '42',
+        content: { repository: { id: 'acme/payments' } },
+      }),
+    );
+    expect(change).toMatchObject({
+      kind: 'change',
+      matchKey: 'acme/payments',
+      record: { id: '42', mergedAt: '2026-11-10T10:00:00.000Z' },
+    });
+  });
+
+  it('reads CDEvents in binary mode', () => {
+    const { data } = cdevent('dev.cdevents.service.deployed.0.2.0', {
+      id: 'payments',
+      content: { environment: { id: 'production' } },
+    });
+    const [event] = normalizeDoraEvents(data, {
+      'ce-specversion': '1.0',
+      'ce-id': 'b1',
+      'ce-source': 'flux',
+      'ce-type': 'dev.cdevents.service.deployed.0.2.0',
+    });
+    expect(event).toMatchObject({
+      id: 'cdevents:flux:b1',
+      kind: 'deployment',
+      record: { id: 'b1', kind: 'deploy', environment: 'production' },
+    });
+  });
+
+  it('names the field of a malformed event, with its batch index', () => {
+    const good = {
+      id: 'c1',
+      type: 'change',
+      service: 'payments',
+      mergedAt: '2026-11-10T08:00:00Z',
+    };
+    expect(() =>
+      normalizeDoraEvents([
+        good,
+        cdevent('dev.cdevents.service.deployed.0.2.0', {
+          id: 'payments',
+          content: { environment: {} },
+        }),
+      ]),
+    ).toThrow('[1].data.subject.content.environment.id is required');
+    expect(() =>
+      normalizeDoraEvents({ ...good, mergedAt: 'yesterday' }),
+    ).toThrow('mergedAt must be an ISO 8601 timestamp');
+    expect(() => normalizeDoraEvents({ ...good, type: 'deploy' })).toThrow(
+      'type must be one of deployment, change, incident',
+    );
+    expect(() =>
+      normalizeDoraEvents({
+        id: 'd',
+        type: 'deployment',
+        service: 's',
+        environment: 'prod',
+        finishedAt: '2026-11-10T08:00:00Z',
+      }),
+    ).toThrow('succeeded is required');
+    expect(() =>
+      normalizeDoraEvents(
+        cdevent('dev.cdevents.pipelinerun.started.0.2.0', {}),
+      ),
+    ).toThrow(/type dev.cdevents.pipelinerun.started.0.2.0 is not a supported/);
+    expect(() => normalizeDoraEvents([])).toThrow('the batch is empty');
+    expect(() => normalizeDoraEvents('x')).toThrow(
+      'the request body must be an object',
+    );
+  });
+});
+
+describe('toDoraRecords', () => {
+  it('merges the events of one incident', () => {
+    const base = { matchKey: 'p', receivedAt: '2026-11-12T00:00:00.000Z' };
+    const { incidents } = toDoraRecords([
+      {
+        ...base,
+        id: 'a',
+        kind: 'incident',
+        entityRef: 'component:default/p',
+        occurredAt: '2026-11-11T10:00:00.000Z',
+        record: { id: 'INC-1', resolvedAt: '2026-11-11T10:00:00.000Z' },
+      },
+      {
+        ...base,
+        id: 'b',
+        kind: 'incident',
+        entityRef: 'component:default/p',
+        occurredAt: '2026-11-11T08:00:00.000Z',
+        record: { id: 'INC-1', startedAt: '2026-11-11T08:00:00.000Z' },
+      },
+      {
+        ...base,
+        id: 'c',
+        kind: 'incident',
+        entityRef: 'component:default/p',
+        occurredAt: '2026-11-11T08:00:00.000Z',
+        record: { id: 'INC-2', resolvedAt: '2026-11-11T08:00:00.000Z' },
+      },
+    ]);
+    expect(incidents).toEqual([
+      {
+        id: 'INC-1',
+        entityRef: 'component:default/p',
+        startedAt: '2026-11-11T08:00:00.000Z',
+        resolvedAt: '2026-11-11T10:00:00.000Z',
+      },
+    ]);
+  });
+});

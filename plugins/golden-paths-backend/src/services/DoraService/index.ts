@@ -1,0 +1,5 @@
+export { DoraService } from './DoraService';
+export type {
+  DoraIngestSummary,
+  TemplateVersionDoraMetrics,
+} from './DoraService';

@@ -9,14 +9,17 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { TemplateSummary } from '@paved/backstage-plugin-golden-paths-common';
 import goldenPathsPlugin from '../src/alpha';
-import { goldenPathsApiRef } from '../src';
+import {
+  ComplianceEvaluation,
+  GoldenPathTemplate,
+  goldenPathsApiRef,
+} from '../src';
 import { EntityGoldenPathCard } from '../src/components/EntityGoldenPathCard';
 
 // `yarn start` in this folder runs the page without a backend: this module
 // replaces the plugin's HTTP client with a few in-memory templates.
-const sampleTemplates: TemplateSummary[] = [
+const sampleTemplates: GoldenPathTemplate[] = [
   {
     templateRef: 'template:default/node-service',
     title: 'Node.js service',
@@ -30,6 +33,16 @@ const sampleTemplates: TemplateSummary[] = [
       title: 'Node.js service',
       version,
       firstSeenAt,
+      breaking: version === '2.0.0',
+      changelog: {
+        version,
+        date: firstSeenAt.slice(0, 10),
+        breaking: version === '2.0.0',
+        changes:
+          version === '2.0.0'
+            ? ['Node 22; the Dockerfile moves to distroless']
+            : ['Adds the /health endpoint'],
+      },
     })),
   },
   {
@@ -46,6 +59,37 @@ const sampleTemplates: TemplateSummary[] = [
     ],
   },
 ];
+
+function sampleEvaluation(entityRef: string): ComplianceEvaluation {
+  return {
+    entityRef,
+    owner: 'group:default/team-a',
+    templateRef: 'template:default/node-service',
+    currentVersion: '1.1.0',
+    latestVersion: '2.0.0',
+    state: 'warn',
+    reasons: ['1.1.0 is below the minimum supported version 2.0.0'],
+    deadline: '2027-03-01',
+    lag: { majors: 1, minors: 0, patches: 0, versionsBehind: 1 },
+    drift: {
+      summary: {
+        unchanged: 8,
+        'changed-by-team': 2,
+        'changed-by-template': 1,
+        'changed-by-both': 1,
+        deleted: 0,
+        added: 0,
+        likelyConflicts: 1,
+        overwrittenOnUpgrade: 0,
+        total: 12,
+      },
+      comparedWithLatest: true,
+      text: '2 files changed by the team, 1 by the template, 1 by both, 1 likely conflict',
+    },
+    evaluatedAt: '2027-01-10T09:00:00.000Z',
+    changedAt: '2027-01-01T09:00:00.000Z',
+  };
+}
 
 // The catalog is not in this dev app, so entity links (template names on the
 // page) land here instead; it shows the card for a service on node-service 1.1.0.
@@ -90,7 +134,18 @@ const sampleDataModule = createFrontendModule({
         defineParams({
           api: goldenPathsApiRef,
           deps: {},
-          factory: () => ({ listTemplates: async () => sampleTemplates }),
+          factory: () => ({
+            listTemplates: async () => sampleTemplates,
+            getCompliance: async entityRef => sampleEvaluation(entityRef),
+            createExemption: async () => {
+              throw new Error('The dev app has no backend to grant exemptions');
+            },
+            deleteExemption: async () => {
+              throw new Error(
+                'The dev app has no backend to revoke exemptions',
+              );
+            },
+          }),
         }),
     }),
   ],

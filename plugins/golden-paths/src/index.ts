@@ -13,4 +13,14 @@ export {
 } from './plugin';
 export { GoldenPathsIcon } from './components/GoldenPathsIcon';
 export { goldenPathsApiRef, GoldenPathsClient } from './api';
-export type { GoldenPathsApi } from './api';
+export type {
+  ComplianceEvaluation,
+  Exemption,
+  ExemptionRequest,
+  ExemptionResult,
+  GoldenPathsApi,
+  GoldenPathTemplate,
+  GoldenPathTemplateVersion,
+  ServiceDrift,
+  TemplateChangelogEntry,
+} from './api';

@@ -27,7 +27,7 @@ describe('golden-paths plugin (legacy frontend system)', () => {
     }) as typeof goldenPathsApiRef.T;
 
     await expect(api.listTemplates()).resolves.toEqual([]);
-    expect(fetchApi.fetch).toHaveBeenCalledWith(
+    expect(fetchApi.fetch.mock.calls[0][0]).toBe(
       'http://backstage.test/api/golden-paths/templates',
     );
     expect(goldenPathsPlugin.getId()).toBe('golden-paths');

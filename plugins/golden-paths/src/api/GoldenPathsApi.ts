@@ -1,5 +1,10 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { TemplateSummary } from '@paved/backstage-plugin-golden-paths-common';
+import {
+  ComplianceEvaluation,
+  ExemptionRequest,
+  ExemptionResult,
+  GoldenPathTemplate,
+} from './types';
 
 /**
  * Reads the golden-path data the `golden-paths` backend plugin serves.
@@ -8,7 +13,13 @@ import { TemplateSummary } from '@paved/backstage-plugin-golden-paths-common';
  */
 export interface GoldenPathsApi {
   /** Every template in the version registry, each with its versions oldest first. */
-  listTemplates(): Promise<TemplateSummary[]>;
+  listTemplates(): Promise<GoldenPathTemplate[]>;
+  /** One service's policy state, versions and drift; a 404 ResponseError when it is not in the catalog. */
+  getCompliance(entityRef: string): Promise<ComplianceEvaluation>;
+  /** Grants a time-boxed exemption; the backend checks the caller's permission. */
+  createExemption(request: ExemptionRequest): Promise<ExemptionResult>;
+  /** Revokes an exemption; the record stays for the audit trail. */
+  deleteExemption(id: string): Promise<ExemptionResult>;
 }
 
 /**

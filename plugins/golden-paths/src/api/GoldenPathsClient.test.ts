@@ -72,4 +72,141 @@ describe('GoldenPathsClient', () => {
     // The panel that shows this error reads the backend's message from `cause`.
     expect(error.cause.message).toBe('database is down');
   });
+
+  const evaluation = {
+    entityRef: 'component:default/payments',
+    owner: 'group:default/team-a',
+    state: 'warn',
+    reasons: ['1.2.0 is below the minimum supported version 2.0.0'],
+    deadline: '2027-03-01',
+    evaluatedAt: '2027-01-10T09:00:00.000Z',
+    changedAt: '2027-01-01T09:00:00.000Z',
+  };
+  const exemption = {
+    id: 'ex-1',
+    entityRef: 'component:default/payments',
+    reason: 'waiting on the DB migration',
+    approvedBy: 'user:default/lead',
+    expiresAt: '2027-02-28T23:59:59.000Z',
+    createdAt: '2027-01-10T09:00:00.000Z',
+  };
+
+  it("reads one service's compliance by entity ref", async () => {
+    let entityRef: string | null = null;
+    server.use(
+      http.get(`${baseUrl}/compliance`, ({ request }) => {
+        entityRef = new URL(request.url).searchParams.get('entityRef');
+        return HttpResponse.json(evaluation);
+      }),
+    );
+
+    await expect(
+      client.getCompliance('component:default/payments'),
+    ).resolves.toEqual(evaluation);
+    expect(entityRef).toBe('component:default/payments');
+  });
+
+  it('throws a 404 ResponseError for a service not in the catalog', async () => {
+    server.use(
+      http.get(`${baseUrl}/compliance`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotFoundError', message: 'No entity' },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        ),
+      ),
+    );
+
+    await expect(
+      client.getCompliance('component:default/gone'),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 404,
+    });
+  });
+
+  it('creates an exemption with a JSON body and returns the new evaluation', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${baseUrl}/exemptions`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(
+          { exemption, evaluation: { ...evaluation, state: 'exempt' } },
+          { status: 201 },
+        );
+      }),
+    );
+
+    const result = await client.createExemption({
+      entityRef: 'component:default/payments',
+      reason: 'waiting on the DB migration',
+      expiresAt: '2027-02-28T23:59:59.000Z',
+    });
+    expect(body).toEqual({
+      entityRef: 'component:default/payments',
+      reason: 'waiting on the DB migration',
+      expiresAt: '2027-02-28T23:59:59.000Z',
+    });
+    expect(result.exemption.id).toBe('ex-1');
+    expect(result.evaluation.state).toBe('exempt');
+  });
+
+  it('carries the permission message of a refused exemption', async () => {
+    server.use(
+      http.post(`${baseUrl}/exemptions`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'Missing permission golden-paths.exemption.create',
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+
+    const error = await client
+      .createExemption({
+        entityRef: 'component:default/payments',
+        reason: 'please',
+        expiresAt: '2027-02-28T23:59:59.000Z',
+      })
+      .then(
+        () => undefined,
+        e => e,
+      );
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+    expect(error.cause.message).toBe(
+      'Missing permission golden-paths.exemption.create',
+    );
+  });
+
+  it('revokes an exemption by id', async () => {
+    let method: string | undefined;
+    server.use(
+      http.delete(`${baseUrl}/exemptions/:id`, ({ request, params }) => {
+        method = request.method;
+        return HttpResponse.json({
+          exemption: {
+            ...exemption,
+            id: params.id,
+            revokedAt: '2027-01-11T09:00:00.000Z',
+          },
+          evaluation,
+        });
+      }),
+    );
+
+    const result = await client.deleteExemption('ex-1');
+    expect(method).toBe('DELETE');
+    expect(result.exemption).toMatchObject({
+      id: 'ex-1',
+      revokedAt: '2027-01-11T09:00:00.000Z',
+    });
+  });
 });

@@ -6,10 +6,6 @@ import {
 import {
   ANNOTATION_SOURCE_TEMPLATE,
   ANNOTATION_TEMPLATE_VERSION,
-  TemplateSummary,
-  describeLag,
-  parseVersion,
-  versionLag,
 } from '@paved/backstage-plugin-golden-paths-common';
 
 /** Where a service came from, as its catalog entity records it. */
@@ -55,26 +51,4 @@ function normaliseTemplateRef(ref: string): string {
   } catch {
     return ref;
   }
-}
-
-/** The lag in words, or why it cannot be known. */
-export function describeTemplateLag(
-  provenance: GoldenPathProvenance,
-  template: TemplateSummary | undefined,
-): string {
-  if (!provenance.version) {
-    return `Unknown: the service has no ${ANNOTATION_TEMPLATE_VERSION} annotation`;
-  }
-  if (!parseVersion(provenance.version)) {
-    return `Unknown: '${provenance.version}' is not a semver version`;
-  }
-  if (!template) {
-    return 'Unknown: the template is not in the golden-path registry';
-  }
-  return describeLag(
-    versionLag(
-      provenance.version,
-      template.versions.map(v => v.version),
-    ),
-  );
 }

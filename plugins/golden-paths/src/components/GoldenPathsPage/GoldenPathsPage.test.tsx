@@ -35,7 +35,7 @@ const pythonService: TemplateSummary = {
   ],
 };
 
-function renderPage(api: GoldenPathsApi) {
+function renderPage(api: Pick<GoldenPathsApi, 'listTemplates'>) {
   return renderInTestApp(
     <TestApiProvider apis={[[goldenPathsApiRef, api]]}>
       <GoldenPathsPage />

@@ -15,6 +15,8 @@ export interface Config {
        * examples/demo-services.yaml); relative to the backend's directory.
        */
       servicesFile?: string;
+      /** Demo services outside the golden paths that get DORA history too. */
+      otherServices?: string[];
     };
   };
 }

@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { sendDemoDoraHistory } from './demoDoraHistory';
 
 /** One demo service: which golden path, at which version, changed how. */
 export type DemoService = {
@@ -65,6 +66,16 @@ export class DemoServiceSeeder {
       logger: LoggerService;
     },
   ) {}
+
+  /** Whether every demo service is in the catalog, so events can match it. */
+  async allRegistered(services: DemoService[]): Promise<boolean> {
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const { items } = await this.deps.catalog.getEntitiesByRefs(
+      { entityRefs: services.map(s => `component:default/${s.name}`) },
+      { credentials },
+    );
+    return items.every(Boolean);
+  }
 
   /** Seeds every missing service; returns the names created. */
   async run(services: DemoService[]): Promise<string[]> {
@@ -244,12 +255,15 @@ export default createBackendModule({
         auth: coreServices.auth,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
       },
-      async init({ config, auth, logger, scheduler, catalog }) {
+      async init({ config, auth, logger, scheduler, discovery, catalog }) {
         const file = config.getOptionalString('goldenPaths.demo.servicesFile');
         if (!file) return;
         const seeder = new DemoServiceSeeder({ config, auth, catalog, logger });
+        // Sent once per process once every service exists; ids make it idempotent.
+        let historySent = false;
         await scheduler.scheduleTask({
           id: 'golden-paths-demo-services',
           scope: 'global',
@@ -257,7 +271,25 @@ export default createBackendModule({
           timeout: { minutes: 5 },
           initialDelay: { seconds: 5 },
           fn: async () => {
-            await seeder.run(await readDemoServices(path.resolve(file)));
+            const services = await readDemoServices(path.resolve(file));
+            await seeder.run(services);
+            if (!historySent && (await seeder.allRegistered(services))) {
+              await sendDemoDoraHistory({
+                services: [
+                  ...services.map(s => ({ name: s.name, version: s.version })),
+                  // The services that never took a golden path deliver too.
+                  ...(
+                    config.getOptionalStringArray(
+                      'goldenPaths.demo.otherServices',
+                    ) ?? []
+                  ).map(name => ({ name })),
+                ],
+                auth,
+                discovery,
+                logger,
+              });
+              historySent = true;
+            }
           },
         });
       },

@@ -52,6 +52,7 @@ import { TemplateVersionSyncTask } from '../plugins/golden-paths-backend/src/tas
 import { generateCatalog, seededRandom } from './lib/catalogGenerator';
 import { machineInfo, markdownTable } from './lib/report';
 import { formatMs, summarize } from './lib/timing';
+import { NEVER_DURING_TEST } from '../plugins/golden-paths-backend/src/__testUtils__/schedules';
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -327,18 +328,10 @@ async function benchOne(
           data: {
             goldenPaths: {
               templateRegistry: {
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 1 },
-                  initialDelay: { hours: 24 },
-                },
+                schedule: NEVER_DURING_TEST,
               },
               sweep: {
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 1 },
-                  initialDelay: { hours: 24 },
-                },
+                schedule: NEVER_DURING_TEST,
               },
             },
           },

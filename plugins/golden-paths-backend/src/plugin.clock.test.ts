@@ -9,6 +9,7 @@ import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { Clock, clockServiceRef } from './clock';
 import { goldenPathsPlugin } from './plugin';
+import { NEVER_DURING_TEST } from './__testUtils__/schedules';
 
 jest.setTimeout(60_000);
 
@@ -70,18 +71,10 @@ describe('goldenPathsPlugin on a pinned clock', () => {
             goldenPaths: {
               // Nothing runs on its own; the test sweeps at the times it sets.
               templateRegistry: {
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 1 },
-                  initialDelay: { hours: 24 },
-                },
+                schedule: NEVER_DURING_TEST,
               },
               sweep: {
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 1 },
-                  initialDelay: { hours: 24 },
-                },
+                schedule: NEVER_DURING_TEST,
               },
               exemptions: { maxDuration: { days: 30 } },
             },

@@ -15,6 +15,7 @@ import {
 } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import { goldenPathsPlugin } from './plugin';
+import { NEVER_DURING_TEST } from './__testUtils__/schedules';
 
 jest.setTimeout(60_000);
 
@@ -106,11 +107,7 @@ describe('goldenPathsPlugin notifications', () => {
                 schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 } },
               },
               sweep: {
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 1 },
-                  initialDelay: { hours: 24 },
-                },
+                schedule: NEVER_DURING_TEST,
               },
             },
           },

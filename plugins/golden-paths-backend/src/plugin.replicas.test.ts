@@ -10,6 +10,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import { goldenPathsPlugin } from './plugin';
+import { NEVER_DURING_TEST } from './__testUtils__/schedules';
 
 jest.setTimeout(60_000);
 
@@ -77,11 +78,7 @@ describe('goldenPathsPlugin on two replicas', () => {
           data: {
             goldenPaths: {
               templateRegistry: {
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 1 },
-                  initialDelay: { hours: 24 },
-                },
+                schedule: NEVER_DURING_TEST,
               },
               sweep: {
                 schedule: {

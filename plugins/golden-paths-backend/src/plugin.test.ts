@@ -8,6 +8,7 @@ import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { goldenPathsPlugin } from './plugin';
+import { NEVER_DURING_TEST } from './__testUtils__/schedules';
 
 jest.setTimeout(60_000);
 
@@ -142,11 +143,7 @@ describe('goldenPathsPlugin', () => {
               },
               // Sweeps only when asked to, so the tests decide when.
               sweep: {
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 1 },
-                  initialDelay: { hours: 24 },
-                },
+                schedule: NEVER_DURING_TEST,
               },
               exemptions: { maxDuration: { days: 30 } },
             },

@@ -16,13 +16,12 @@ import {
   DoraWindow,
   PolicyState,
   doraWindowEndingAt,
-  TemplateSummary,
   exemptionCreatePermission,
   exemptionDeletePermission,
   gateDecision,
   goldenPathsAdminPermission,
   parseVersion,
-  sortVersions,
+  summarizeTemplates,
 } from '@paved/backstage-plugin-golden-paths-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -89,6 +88,10 @@ export async function createRouter(options: {
   );
 
   // The one place that turns a permission decision into a 403.
+  // Every route but the GitHub webhook takes users and services alike.
+  const anyCaller = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
   async function authorize(
     credentials: BackstageCredentials,
     permission: BasicPermission,
@@ -127,41 +130,20 @@ export async function createRouter(options: {
   });
 
   router.get('/openapi.json', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await anyCaller(req);
     res.json(spec);
   });
 
   router.get('/templates', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await anyCaller(req);
     const templateRef = optionalString(req.query, 'templateRef');
     const versions = await templateVersions.listVersions({ templateRef });
-    const byTemplate = new Map<string, typeof versions>();
-    for (const v of versions) {
-      byTemplate.set(v.templateRef, [
-        ...(byTemplate.get(v.templateRef) ?? []),
-        v,
-      ]);
-    }
-    const items: TemplateSummary[] = [...byTemplate.entries()].map(
-      ([ref, list]) => {
-        const order = sortVersions(list.map(v => v.version));
-        const sorted = order.map(o => list.find(v => v.version === o)!);
-        const latest = sorted[sorted.length - 1];
-        return {
-          templateRef: ref,
-          title: latest.title,
-          latestVersion: latest.version,
-          versions: sorted,
-        };
-      },
-    );
+    const items = summarizeTemplates(versions);
     res.json({ items });
   });
 
   router.get('/compliance', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await anyCaller(req);
     const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
     if (entityRef) {
       res.json(await evaluationFor(entityRef, credentials));
@@ -184,9 +166,7 @@ export async function createRouter(options: {
   });
 
   router.get('/gate', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await anyCaller(req);
     const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
     if (!entityRef) {
       throw new InputError('entityRef is required');
@@ -200,7 +180,7 @@ export async function createRouter(options: {
   });
 
   router.get('/history', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await anyCaller(req);
     const to = optionalDay(req.query, 'to') ?? now().toISOString().slice(0, 10);
     const from =
       optionalDay(req.query, 'from') ??
@@ -218,9 +198,7 @@ export async function createRouter(options: {
   });
 
   router.post('/admin/sweep', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await anyCaller(req);
     await authorize(credentials, goldenPathsAdminPermission);
     res.json(await sweep.run(now()));
   });
@@ -286,14 +264,14 @@ export async function createRouter(options: {
   });
 
   router.post('/events', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await anyCaller(req);
     // All or nothing: every event is validated before any is stored.
     const events = normalizeDoraEvents(req.body, req.headers);
     res.json(await options.dora.ingest(events, now()));
   });
 
   router.get('/events/unmatched', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await anyCaller(req);
     res.json(
       await options.doraEvents.listUnmatched({
         limit: optionalInteger(req.query, 'limit', { min: 1, max: 500 }) ?? 50,
@@ -303,9 +281,7 @@ export async function createRouter(options: {
   });
 
   router.get('/dora', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await anyCaller(req);
     const window = readDoraWindow(req.query, now());
     const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
     const owner = optionalEntityRef(req.query, 'owner', 'group');

@@ -13,5 +13,6 @@ export * from './merge';
 export * from './permissions';
 export * from './policy';
 export * from './semver';
+export * from './templates';
 export * from './types';
 export * from './upgrade';

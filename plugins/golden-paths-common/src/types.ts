@@ -1,4 +1,20 @@
 /**
+ * One entry of a Template's `paved.dev/changelog` annotation.
+ *
+ * @public
+ */
+export type TemplateChangelogEntry = {
+  /** Semver of the version this entry describes. */
+  version: string;
+  /** Release day as written in the changelog (YYYY-MM-DD). */
+  date?: string;
+  /** Whether upgrading to this version needs work from the team. */
+  breaking: boolean;
+  /** What changed, one line each. */
+  changes: string[];
+};
+
+/**
  * One published version of a golden-path template, as the backend's template
  * version registry keeps it.
  *
@@ -13,6 +29,10 @@ export type TemplateVersion = {
   title?: string;
   /** When the backend first saw this version (ISO 8601). */
   firstSeenAt: string;
+  /** Whether upgrading to this version is breaking, when the changelog says. */
+  breaking?: boolean;
+  /** The version's changelog entry, when the template publishes one. */
+  changelog?: TemplateChangelogEntry;
 };
 
 /**

@@ -1,23 +1,10 @@
 import {
+  TemplateChangelogEntry,
   TemplatePolicy,
   TemplateVersion,
 } from '@paved/backstage-plugin-golden-paths-common';
 
-/**
- * One entry of a Template's `paved.dev/changelog` annotation.
- *
- * @public
- */
-export type TemplateChangelogEntry = {
-  /** Semver of the version this entry describes. */
-  version: string;
-  /** Release day as written in the changelog (YYYY-MM-DD). */
-  date?: string;
-  /** Whether upgrading to this version needs work from the team. */
-  breaking: boolean;
-  /** What changed, one line each. */
-  changes: string[];
-};
+export type { TemplateChangelogEntry };
 
 /**
  * A version of a template as read from the catalog, before it is stored.

@@ -2,37 +2,20 @@ import {
   DriftSummary,
   FileDrift,
   PolicyState,
+  TemplateChangelogEntry,
   TemplateSummary,
   TemplateVersion,
   VersionLag,
 } from '@paved/backstage-plugin-golden-paths-common';
 
-/**
- * One entry of a template's changelog, as `GET /templates` returns it.
- *
- * @public
- */
-export type TemplateChangelogEntry = {
-  /** Semver of the version this entry describes. */
-  version: string;
-  /** Release day (YYYY-MM-DD), when the changelog gives one. */
-  date?: string;
-  /** Whether upgrading to this version needs work from the team. */
-  breaking: boolean;
-  /** What changed, one line each. */
-  changes: string[];
-};
+export type { TemplateChangelogEntry };
 
 /**
  * A template version with its changelog, as the registry serves it.
  *
  * @public
  */
-export type GoldenPathTemplateVersion = TemplateVersion & {
-  /** Whether upgrading to this version is breaking; absent means not known to be. */
-  breaking?: boolean;
-  changelog?: TemplateChangelogEntry;
-};
+export type GoldenPathTemplateVersion = TemplateVersion;
 
 /**
  * A template with every registered version, oldest first.

@@ -37,6 +37,14 @@ test('a developer creates a service from a golden path and it carries its proven
   });
   await openInCatalog.click();
 
+  // The catalog processes a new location asynchronously; like a user, reload
+  // until the entity page has it.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('Golden path', { exact: true })).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 90_000 });
   await expect(page.getByRole('heading', { name })).toBeVisible();
   const goldenPath = page.locator('[class*="MuiCard-root"]').filter({
     hasText: 'Golden path',

@@ -1,3 +1,6 @@
+import type { DriftReport } from './drift';
+import type { VersionLag } from './semver';
+
 /**
  * One entry of a Template's `paved.dev/changelog` annotation.
  *
@@ -53,3 +56,46 @@ export type TemplateSummary = {
  * @public
  */
 export type PolicyState = 'compliant' | 'warn' | 'block' | 'exempt' | 'unknown';
+
+/**
+ * A service's drift as `GET /compliance` returns it: the report plus one line
+ * for cards (`summarizeDrift`). Lists leave out `files`.
+ *
+ * @public
+ */
+export type ComplianceDrift = Omit<DriftReport, 'files'> & {
+  files?: DriftReport['files'];
+  /** The report in one line, e.g. `2 files changed by the team`. */
+  text: string;
+  /** Why the latest version could not be rendered, when it could not. */
+  latestProblem?: string;
+};
+
+/**
+ * One service's stored policy evaluation, as `GET /compliance` returns it.
+ *
+ * @public
+ */
+export type ComplianceEvaluation = {
+  /** Entity ref of the service, lowercase. */
+  entityRef: string;
+  /** Owner entity ref; `''` when the service has none. */
+  owner: string;
+  state: PolicyState;
+  /** Why, one sentence each. */
+  reasons: string[];
+  /** When the state next gets worse: YYYY-MM-DD or an ISO 8601 timestamp. */
+  deadline?: string;
+  lag?: VersionLag;
+  currentVersion?: string;
+  latestVersion?: string;
+  templateRef?: string;
+  /** The exemption that applied when it was evaluated. */
+  exemptionId?: string;
+  /** Drift from the template; lists leave out its `files`. */
+  drift?: ComplianceDrift;
+  /** When this evaluation was written (ISO 8601). */
+  evaluatedAt: string;
+  /** Since when the service has been in this state (ISO 8601). */
+  changedAt: string;
+};

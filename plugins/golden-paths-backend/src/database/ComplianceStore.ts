@@ -1,8 +1,9 @@
 import {
+  ComplianceDrift,
+  ComplianceEvaluation,
   DriftReport,
   PolicyEvaluation,
   PolicyState,
-  VersionLag,
 } from '@paved/backstage-plugin-golden-paths-common';
 
 /**
@@ -16,16 +17,11 @@ export type ServiceDrift = DriftReport & {
 };
 
 /**
- * A service's drift as the API returns it: the report plus one line for cards
- * (`summarizeDrift`). Lists leave out `files`.
+ * A service's drift as the API returns it (the shared wire type).
  *
  * @public
  */
-export type StoredDrift = Omit<ServiceDrift, 'files'> & {
-  files?: DriftReport['files'];
-  /** The report in one line, e.g. `2 files changed by the team`. */
-  text: string;
-};
+export type StoredDrift = ComplianceDrift;
 
 /**
  * The evaluation of one service, ready to be stored.
@@ -43,29 +39,11 @@ export type ComplianceRecord = {
 };
 
 /**
- * A stored evaluation, as the API returns it.
+ * A stored evaluation, as the API returns it (the shared wire type).
  *
  * @public
  */
-export type StoredEvaluation = {
-  entityRef: string;
-  owner: string;
-  state: PolicyState;
-  reasons: string[];
-  deadline?: string;
-  lag?: VersionLag;
-  currentVersion?: string;
-  latestVersion?: string;
-  templateRef?: string;
-  /** The exemption that applied when it was evaluated. */
-  exemptionId?: string;
-  /** Drift from the template; lists leave out its `files`. */
-  drift?: StoredDrift;
-  /** When this evaluation was written (ISO 8601). */
-  evaluatedAt: string;
-  /** Since when the service has been in this state (ISO 8601). */
-  changedAt: string;
-};
+export type StoredEvaluation = ComplianceEvaluation;
 
 /**
  * How many services were in each state.

@@ -1,14 +1,12 @@
 import {
-  DriftSummary,
-  FileDrift,
-  PolicyState,
+  ComplianceDrift,
+  ComplianceEvaluation,
   TemplateChangelogEntry,
   TemplateSummary,
   TemplateVersion,
-  VersionLag,
 } from '@paved/backstage-plugin-golden-paths-common';
 
-export type { TemplateChangelogEntry };
+export type { ComplianceEvaluation, TemplateChangelogEntry };
 
 /**
  * A template version with its changelog, as the registry serves it.
@@ -31,42 +29,7 @@ export type GoldenPathTemplate = Omit<TemplateSummary, 'versions'> & {
  *
  * @public
  */
-export type ServiceDrift = {
-  summary: DriftSummary;
-  /** Per file; only on single-service answers. */
-  files?: FileDrift[];
-  /** Whether the latest template version could be compared at all. */
-  comparedWithLatest: boolean;
-  /** The report in one line, e.g. `2 files changed by the team`. */
-  text: string;
-  /** Why the latest version could not be rendered, when it could not. */
-  latestProblem?: string;
-};
-
-/**
- * One service's stored policy evaluation (`GET /compliance?entityRef=`).
- *
- * @public
- */
-export type ComplianceEvaluation = {
-  entityRef: string;
-  /** Owner entity ref; `''` when the service has none. */
-  owner: string;
-  state: PolicyState;
-  /** Why, one sentence each. */
-  reasons: string[];
-  /** When the state next gets worse: YYYY-MM-DD or an ISO 8601 timestamp. */
-  deadline?: string;
-  lag?: VersionLag;
-  currentVersion?: string;
-  latestVersion?: string;
-  templateRef?: string;
-  /** The exemption that applied when it was evaluated. */
-  exemptionId?: string;
-  drift?: ServiceDrift;
-  evaluatedAt: string;
-  changedAt: string;
-};
+export type ServiceDrift = ComplianceDrift;
 
 /**
  * What a team asks for to be exempt from its template's policy for a while.

@@ -17,6 +17,9 @@ import {
 } from '../../api';
 import { EntityGoldenPathCard } from './EntityGoldenPathCard';
 
+// Typing into the dialog is slow on a busy 2-core CI machine.
+jest.setTimeout(30_000);
+
 const nodeService: GoldenPathTemplate = {
   templateRef: 'template:default/node-service',
   title: 'Node.js service',

@@ -38,15 +38,20 @@ async function ready() {
 
 (async () => {
   let last = 'not started';
+  // Ready three checks in a row, so a dev server that answers once while
+  // it is still settling does not start the tests.
+  let inARow = 0;
   while (Date.now() < deadline && portalIsRunning()) {
     try {
       const reason = await ready();
-      if (!reason) {
+      if (!reason && ++inARow === 3) {
         console.log(`Portal ready at ${frontend}`);
         return;
       }
-      last = reason;
+      if (reason) inARow = 0;
+      last = reason ?? last;
     } catch (e) {
+      inARow = 0;
       last = e.cause?.code ?? e.message;
     }
     await new Promise(r => setTimeout(r, 2000));

@@ -17,6 +17,8 @@ fi
 export PAVED_E2E_DATA="$PAVED_ROOT/data/e2e"
 rm -rf "$PAVED_E2E_DATA"
 mkdir -p "$PAVED_E2E_DATA/sqlite"
+# The journeys' own golden path, which one of them publishes a new major of.
+yarn tsx e2e/journeyTemplate.ts prepare
 log="$PAVED_E2E_DATA/portal.log"
 
 paved_log "Starting the portal for e2e (log: data/e2e/portal.log)"

@@ -21,6 +21,9 @@ step() {
 
 # Store and migration tests must run on PostgreSQL too; refuse to skip it silently.
 step "PostgreSQL check" node scripts/check-postgres.js
+# The API types in -common are generated from the backend's OpenAPI spec;
+# after changing the spec, run `yarn generate:openapi`.
+step "OpenAPI types up to date" yarn generate:openapi --check
 step "type-check" yarn tsc
 step "lint" yarn backstage-cli repo lint
 step "unit tests" yarn backstage-cli repo test --verbose

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { cardTitled, untilVisibleAfterReloads } from '../support';
 
 test('a developer creates a service from a golden path and it carries its provenance', async ({
   page,
@@ -9,9 +10,7 @@ test('a developer creates a service from a golden path and it carries its proven
   await page.getByRole('button', { name: 'Enter' }).click();
 
   // The Node.js golden path, at its latest version.
-  const card = page.locator('[class*="MuiCard-root"]').filter({
-    has: page.getByText('Node.js service', { exact: true }),
-  });
+  const card = cardTitled(page, 'Node.js service');
   await card.getByRole('button', { name: 'Choose' }).click();
 
   await page.getByRole('textbox', { name: 'Name' }).fill(name);
@@ -39,16 +38,12 @@ test('a developer creates a service from a golden path and it carries its proven
 
   // The catalog processes a new location asynchronously; like a user, reload
   // until the entity page has it.
-  await expect(async () => {
-    await page.reload();
-    await expect(page.getByText('Golden path', { exact: true })).toBeVisible({
-      timeout: 5_000,
-    });
-  }).toPass({ timeout: 90_000 });
+  await untilVisibleAfterReloads(
+    page,
+    page.getByText('Golden path', { exact: true }),
+  );
   await expect(page.getByRole('heading', { name })).toBeVisible();
-  const goldenPath = page.locator('[class*="MuiCard-root"]').filter({
-    hasText: 'Golden path',
-  });
+  const goldenPath = cardTitled(page, 'Golden path');
   await expect(goldenPath.getByText('Node.js service').first()).toBeVisible();
   await expect(goldenPath.getByText('2.0.0').first()).toBeVisible();
   await page.screenshot({

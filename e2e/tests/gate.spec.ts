@@ -1,28 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
+import { BACKEND, guestHeaders, paved } from '../support';
 
-const backend = process.env.PAVED_E2E_BACKEND ?? 'http://localhost:7100';
-const paved = path.resolve(__dirname, '../../packages/cli/bin/paved');
 const service = 'component:default/fraud-scoring';
 
-/** Runs `paved gate` as a pipeline would, with the demo's static token. */
-function gate(entityRef: string) {
-  const run = spawnSync(
-    process.execPath,
-    [
-      paved,
-      'gate',
-      entityRef,
-      '--url',
-      backend,
-      '--token',
-      'paved-demo-cli-token',
-    ],
-    { encoding: 'utf8' },
-  );
-  return { code: run.status, output: `${run.stdout}${run.stderr}` };
-}
+const gate = (entityRef: string) => paved(['gate', entityRef]);
 
 test('paved gate blocks a service past its block date and allows it after an exemption', async ({
   request,
@@ -40,13 +21,10 @@ test('paved gate blocks a service past its block date and allows it after an exe
   expect(blocked.output).toContain('below the minimum supported version 1.1.0');
 
   // The guest is in the platform team, so it may grant an exemption.
-  const auth = await request.get(`${backend}/api/auth/guest/refresh`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  const token = (await auth.json()).backstageIdentity.token;
+  const headers = await guestHeaders(request);
   const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  const created = await request.post(`${backend}/api/golden-paths/exemptions`, {
-    headers: { authorization: `Bearer ${token}` },
+  const created = await request.post(`${BACKEND}/api/golden-paths/exemptions`, {
+    headers,
     data: {
       entityRef: service,
       reason: 'Migration to 2.0.0 planned for sprint 48',
@@ -63,8 +41,8 @@ test('paved gate blocks a service past its block date and allows it after an exe
   );
 
   const revoked = await request.delete(
-    `${backend}/api/golden-paths/exemptions/${exemption.exemption.id}`,
-    { headers: { authorization: `Bearer ${token}` } },
+    `${BACKEND}/api/golden-paths/exemptions/${exemption.exemption.id}`,
+    { headers },
   );
   expect(revoked.ok()).toBe(true);
   expect(gate(service).code).toBe(1);

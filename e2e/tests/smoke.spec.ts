@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 test('a guest signs in and finds the demo services in the catalog', async ({
   page,
 }) => {
+  test.setTimeout(240_000);
   await page.goto('/');
 
   // The guest sign-in page of the demo portal.
@@ -34,8 +35,21 @@ test('a guest signs in and finds the demo services in the catalog', async ({
   });
 
   // Paved's card is on every component's overview.
-  await page.getByRole('link', { name: 'legacy-reporting' }).click();
-  await expect(page.getByText('Not on a golden path')).toBeVisible();
+  // The table re-renders while the catalog refreshes its rows, which can
+  // detach a link between finding and clicking it: click until the page opens.
+  const legacy = page.getByRole('link', { name: 'legacy-reporting' });
+  await expect(async () => {
+    // Back to "All" if a late ownership load switched the filter back.
+    if (!(await legacy.isVisible())) {
+      await page
+        .getByRole('menuitem', { name: /All/ })
+        .click({ timeout: 5_000 });
+    }
+    await legacy.click({ timeout: 5_000 });
+    await expect(page.getByText('Not on a golden path')).toBeVisible({
+      timeout: 15_000,
+    });
+  }).toPass({ timeout: 90_000 });
   await page.screenshot({
     path: 'e2e/screenshots/smoke-entity-card.png',
     fullPage: true,

@@ -44,6 +44,67 @@ export interface Config {
        * again. Defaults to every 10 minutes, first run 1 minute after start.
        */
       rematchSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Environment names that count as production, compared
+       * case-insensitively. Defaults to `production` and `prod`.
+       */
+      productionEnvironments?: string[];
+      /**
+       * DORA band thresholds per metric, replacing Paved's DORA 2024
+       * defaults. An overridden metric needs all three of its thresholds,
+       * ordered from elite to medium.
+       */
+      bands?: {
+        /** Production deployments per day: at least this much reaches the band. */
+        deploymentFrequency?: {
+          eliteAtLeastPerDay: number;
+          highAtLeastPerDay: number;
+          mediumAtLeastPerDay: number;
+        };
+        /** Hours: strictly below reaches the band. */
+        changeLeadTime?: {
+          eliteBelowHours: number;
+          highBelowHours: number;
+          mediumBelowHours: number;
+        };
+        /** A fraction from 0 to 1: at most this reaches the band. */
+        changeFailRate?: {
+          eliteAtMost: number;
+          highAtMost: number;
+          mediumAtMost: number;
+        };
+        /** Hours: strictly below reaches the band. */
+        failedDeploymentRecoveryTime?: {
+          eliteBelowHours: number;
+          highBelowHours: number;
+          mediumBelowHours: number;
+        };
+        /** A fraction from 0 to 1: at most this reaches the band. */
+        deploymentReworkRate?: {
+          eliteAtMost: number;
+          highAtMost: number;
+          mediumAtMost: number;
+        };
+      };
+    };
+    /** The GitHub webhook, `POST /api/golden-paths/webhooks/github`. */
+    github?: {
+      /**
+       * The secret set on the GitHub webhook; deliveries are verified with
+       * its HMAC-SHA256 (`X-Hub-Signature-256`). Without it the webhook
+       * answers 503 and accepts nothing.
+       *
+       * @visibility secret
+       */
+      webhookSecret?: string;
+      /**
+       * How old a delivery's event timestamp may be before it is refused as
+       * a replay (401); also how far in the future it may be. Defaults to
+       * 1 hour.
+       */
+      webhookTolerance?: HumanDuration | string;
+      /** The issue label that makes an issue an incident. Defaults to `incident`. */
+      incidentLabel?: string;
     };
     /** Policy exemptions. */
     exemptions?: {

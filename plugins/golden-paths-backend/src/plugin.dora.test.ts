@@ -121,7 +121,9 @@ const batch = [
 ];
 
 describe('DORA routes', () => {
-  async function startBackend() {
+  async function startBackend(
+    options: { catalog?: Entity[]; dora?: object } = {},
+  ) {
     const { server } = await startTestBackend({
       features: [
         goldenPathsPlugin,
@@ -130,7 +132,7 @@ describe('DORA routes', () => {
           deps: {},
           factory: () => ({ now: () => NOW }),
         }),
-        catalogServiceMock.factory({ entities }),
+        catalogServiceMock.factory({ entities: options.catalog ?? entities }),
         mockServices.rootConfig.factory({
           data: {
             goldenPaths: {
@@ -140,6 +142,7 @@ describe('DORA routes', () => {
               sweep: {
                 schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 } },
               },
+              ...(options.dora ? { dora: options.dora } : {}),
             },
           },
         }),
@@ -152,6 +155,10 @@ describe('DORA routes', () => {
           .post('/api/golden-paths/events')
           .set('Authorization', auth)
           .send(body as object),
+      sweep: () =>
+        request(server)
+          .post('/api/golden-paths/admin/sweep')
+          .set('Authorization', auth),
       get: (path: string) =>
         request(server)
           .get(`/api/golden-paths${path}`)
@@ -280,5 +287,183 @@ describe('DORA routes', () => {
       .set('Authorization', mockCredentials.none.header())
       .send(batch);
     expect(res.status).toBe(401);
+  });
+
+  it('reads production environments and bands from config', async () => {
+    const api = await startBackend({
+      dora: {
+        productionEnvironments: ['live'],
+        bands: {
+          failedDeploymentRecoveryTime: {
+            eliteBelowHours: 12,
+            highBelowHours: 48,
+            mediumBelowHours: 168,
+          },
+        },
+      },
+    });
+    const deployment = (id: string, environment: string, at: string) =>
+      json({
+        id,
+        type: 'deployment',
+        environment,
+        finishedAt: at,
+        succeeded: true,
+      });
+    const res = await api.post([
+      deployment('live-1', 'Live', '2026-11-03T00:00:00Z'),
+      // Production by default, but not in this portal.
+      deployment('prod-1', 'production', '2026-11-04T00:00:00Z'),
+      json({
+        id: 'inc-1',
+        type: 'incident',
+        startedAt: '2026-11-03T02:00:00Z',
+        resolvedAt: '2026-11-03T10:00:00Z',
+      }),
+    ]);
+    expect(res.status).toBe(200);
+    const { metrics } = (await api.get('/dora?entityRef=payments')).body;
+    expect(metrics.deploymentFrequency.sample).toBe(1);
+    // 10 hours: `high` by the DORA defaults, `elite` under 12 hours here.
+    expect(metrics.failedDeploymentRecoveryTime).toMatchObject({
+      medianHours: 10,
+      band: 'elite',
+    });
+    const environments = await api.get('/environments?entityRef=payments');
+    expect(
+      environments.body.environments.map((e: any) => [e.name, e.production]),
+    ).toEqual([
+      ['production', false],
+      ['Live', true],
+    ]);
+  });
+
+  it('computes metrics per template version from the catalog provenance', async () => {
+    const scaffolded = (name: string, version?: string): Entity => ({
+      ...component(
+        name,
+        version
+          ? {
+              'backstage.io/template-version': version,
+              'paved.dev/dora-id': name,
+            }
+          : { 'paved.dev/dora-id': name },
+      ),
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: 'team-a',
+        ...(version ? { scaffoldedFrom: 'template:default/node-service' } : {}),
+      },
+    });
+    const api = await startBackend({
+      catalog: [
+        scaffolded('svc-a', '1.0.0'),
+        scaffolded('svc-b', '2.0.0'),
+        scaffolded('svc-c', '2.0.0'),
+        scaffolded('legacy'),
+      ],
+    });
+    const deploy = (
+      service: string,
+      id: string,
+      at: string,
+      extra: object = {},
+    ) => ({
+      service,
+      id,
+      type: 'deployment',
+      environment: 'production',
+      finishedAt: at,
+      succeeded: true,
+      ...extra,
+    });
+    const change = (service: string, id: string, mergedAt: string) => ({
+      service,
+      id,
+      type: 'change',
+      mergedAt,
+    });
+    const res = await api.post([
+      // svc-a on 1.0.0: ca1 (first commit 31 Oct 12:00) ships with a1 after
+      // 48 h; ia1 links to a2 (latest before it), resolved 22 h after a2.
+      {
+        ...change('svc-a', 'ca1', '2026-11-01T12:00:00Z'),
+        firstCommitAt: '2026-10-31T12:00:00Z',
+      },
+      deploy('svc-a', 'a1', '2026-11-02T12:00:00Z'),
+      deploy('svc-a', 'a2', '2026-11-10T12:00:00Z'),
+      {
+        service: 'svc-a',
+        id: 'ia1',
+        type: 'incident',
+        startedAt: '2026-11-10T14:00:00Z',
+        resolvedAt: '2026-11-11T10:00:00Z',
+      },
+      // svc-b on 2.0.0: cb1 listed by b1 (6 h), cb2 shipped by b2 (12 h),
+      // then a rollback.
+      change('svc-b', 'cb1', '2026-11-02T18:00:00Z'),
+      deploy('svc-b', 'b1', '2026-11-03T00:00:00Z', { changeIds: ['cb1'] }),
+      change('svc-b', 'cb2', '2026-11-03T12:00:00Z'),
+      deploy('svc-b', 'b2', '2026-11-04T00:00:00Z', { changeIds: ['cb2'] }),
+      deploy('svc-b', 'b3', '2026-11-04T06:00:00Z', { kind: 'rollback' }),
+      // svc-c on 2.0.0: cc1 ships with c1 (2 h); ic1 names c1 explicitly
+      // and is resolved 8 h after it.
+      change('svc-c', 'cc1', '2026-11-04T22:00:00Z'),
+      deploy('svc-c', 'c1', '2026-11-05T00:00:00Z'),
+      {
+        service: 'svc-c',
+        id: 'ic1',
+        type: 'incident',
+        startedAt: '2026-11-05T04:00:00Z',
+        resolvedAt: '2026-11-05T08:00:00Z',
+        deploymentId: 'c1',
+      },
+      // Not scaffolded: in no group.
+      deploy('legacy', 'l1', '2026-11-05T00:00:00Z'),
+    ]);
+    expect(res.body).toEqual({ stored: 13, duplicates: 0, unmatched: 0 });
+    // The sweep records each service's template version.
+    expect((await api.sweep()).status).toBe(200);
+
+    const byVersion = await api.get('/dora?groupBy=templateVersion');
+    expect(byVersion.status).toBe(200);
+    expect(
+      byVersion.body.groups.map((g: any) => [g.templateRef, g.templateVersion]),
+    ).toEqual([
+      ['template:default/node-service', '1.0.0'],
+      ['template:default/node-service', '2.0.0'],
+    ]);
+    const [v1, v2] = byVersion.body.groups.map((g: any) => g.metrics);
+    expect(v1).toMatchObject({
+      deploymentFrequency: { sample: 2, band: 'medium' },
+      changeLeadTime: { medianHours: 48, sample: 1, band: 'unknown' },
+      changeFailRate: { failedDeployments: 1, rate: 0.5, sample: 2 },
+      failedDeploymentRecoveryTime: {
+        medianHours: 22,
+        sample: 1,
+        band: 'high',
+      },
+      deploymentReworkRate: { reworkDeployments: 0, rate: 0, sample: 2 },
+    });
+    expect(v1.deploymentFrequency.perDay).toBeCloseTo(2 / 30);
+    expect(v2).toMatchObject({
+      deploymentFrequency: { sample: 4, band: 'medium' },
+      // 6, 12 and 2 hours: the median of an odd count.
+      changeLeadTime: { medianHours: 6, sample: 3, band: 'elite' },
+      changeFailRate: { failedDeployments: 1, rate: 0.25, sample: 4 },
+      failedDeploymentRecoveryTime: { medianHours: 8, sample: 1, band: 'high' },
+      deploymentReworkRate: { reworkDeployments: 1, rate: 0.25, sample: 4 },
+    });
+    expect(v2.deploymentFrequency.perDay).toBeCloseTo(4 / 30);
+
+    const v2only = await api.get(
+      '/dora?groupBy=templateVersion&templateRef=node-service&owner=team-a',
+    );
+    expect(v2only.body.groups).toHaveLength(2);
+    const otherTemplate = await api.get(
+      '/dora?groupBy=templateVersion&templateRef=python-service',
+    );
+    expect(otherTemplate.body.groups).toEqual([]);
   });
 });

@@ -50,6 +50,12 @@ describe('GET /openapi.json', () => {
     );
   }
 
+  function isOpen(spec: any, path: string, method: string): boolean {
+    const specPath = path.replace(/:(\w+)/g, '{$1}');
+    const security = spec.paths[specPath][method].security;
+    return Array.isArray(security) && security.length === 0;
+  }
+
   it('documents exactly the routes the router has', async () => {
     const { server } = await startBackend();
     const res = await request(server)
@@ -91,6 +97,9 @@ describe('GET /openapi.json', () => {
         [method](url)
         .set('Authorization', mockCredentials.user.header());
       expect([method, path, res.status]).not.toEqual([method, path, 404]);
+      // Operations with `security: []` (the GitHub webhook) check their own
+      // proof instead of Backstage credentials.
+      if (isOpen(spec, path, method)) continue;
       const anonymous = await (request(server) as any)
         [method](url)
         .set('Authorization', mockCredentials.none.header());

@@ -304,6 +304,55 @@ describe('goldenPathsPlugin', () => {
       /not created from a golden-path template/,
     );
 
+    const summary = await request(server)
+      .get('/api/golden-paths/compliance/summary?groupBy=owner')
+      .set('Authorization', user);
+    expect(summary.status).toBe(200);
+    expect(summary.body.groupBy).toBe('owner');
+    expect(summary.body.items[0]).toEqual({
+      owner: 'group:default/team-a',
+      compliant: 1,
+      warn: 1,
+      block: 0,
+      exempt: 0,
+      unknown: 1,
+      total: 3,
+    });
+    const byVersion = await request(server)
+      .get(
+        `/api/golden-paths/compliance/summary?groupBy=version&template=${NODE}`,
+      )
+      .set('Authorization', user);
+    expect(
+      byVersion.body.items.map((i: any) => [i.version, i.total]).sort(),
+    ).toEqual([
+      ['1.0.0', 1],
+      ['2.0.0', 1],
+    ]);
+    const adoption = await request(server)
+      .get(`/api/golden-paths/templates/adoption?templateRef=${NODE}`)
+      .set('Authorization', user);
+    expect(adoption.status).toBe(200);
+    expect(adoption.body).toEqual({
+      templateRef: NODE,
+      items: [
+        expect.objectContaining({ version: '2.0.0', compliant: 1, total: 1 }),
+        expect.objectContaining({ version: '1.0.0', warn: 1, total: 1 }),
+      ],
+    });
+    expect(
+      (
+        await request(server)
+          .get('/api/golden-paths/templates/adoption')
+          .set('Authorization', user)
+      ).body.error.message,
+    ).toMatch(/templateRef is required/);
+    const badGroup = await request(server)
+      .get('/api/golden-paths/compliance/summary?groupBy=team')
+      .set('Authorization', user);
+    expect(badGroup.status).toBe(400);
+    expect(badGroup.body.error.message).toMatch(/groupBy must be one of/);
+
     const today = new Date().toISOString().slice(0, 10);
     const history = await request(server)
       .get(`/api/golden-paths/history?owner=team-a`)

@@ -15,12 +15,18 @@ import { DatabaseDoraEventStore } from './database/DatabaseDoraEventStore';
 import { DatabaseExemptionStore } from './database/DatabaseExemptionStore';
 import { DatabaseNotificationSentStore } from './database/DatabaseNotificationSentStore';
 import { DatabaseTemplateVersionStore } from './database/DatabaseTemplateVersionStore';
+import { DatabaseSkeletonStore } from './database/DatabaseSkeletonStore';
+import { SkeletonArchive } from './services/SkeletonArchive';
 import { clockServiceRef } from './clock';
 import { createRouter } from './router';
 import { ComplianceService } from './services/ComplianceService';
 import { NewVersionNotifier } from './services/NewVersionNotifier';
 import { DriftService } from './services/DriftService';
-import { DoraService } from './services/DoraService';
+import { DoraService, readDoraConfig } from './services/DoraService';
+import {
+  GithubWebhookReceiver,
+  readGithubWebhookConfig,
+} from './services/GithubWebhook';
 import { DoraRematchTask } from './tasks/DoraRematchTask';
 import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
 import { TemplateVersionSyncTask } from './tasks/TemplateVersionSyncTask';
@@ -62,6 +68,13 @@ export const goldenPathsPlugin = createBackendPlugin({
         });
         const compliance = await DatabaseComplianceStore.create({ database });
         const exemptions = await DatabaseExemptionStore.create({ database });
+        const skeletons = await DatabaseSkeletonStore.create({ database });
+        const archive = new SkeletonArchive({
+          urlReader: deps.urlReader,
+          config,
+          store: skeletons,
+          logger,
+        });
         const complianceService = new ComplianceService({
           auth,
           catalog,
@@ -74,6 +87,7 @@ export const goldenPathsPlugin = createBackendPlugin({
             urlReader: deps.urlReader,
             config,
             logger,
+            archive,
           }),
         });
 
@@ -83,6 +97,7 @@ export const goldenPathsPlugin = createBackendPlugin({
           store: templateVersions,
           logger,
           clock,
+          archive,
           notifier: new NewVersionNotifier({
             auth,
             catalog,
@@ -123,6 +138,12 @@ export const goldenPathsPlugin = createBackendPlugin({
           catalog,
           events: doraEvents,
           compliance,
+          config: readDoraConfig(config),
+        });
+        const githubWebhook = new GithubWebhookReceiver({
+          dora,
+          events: doraEvents,
+          config: readGithubWebhookConfig(config),
         });
         await new DoraRematchTask({ dora, logger }).schedule(
           scheduler,
@@ -141,6 +162,12 @@ export const goldenPathsPlugin = createBackendPlugin({
             )
           : durationToMilliseconds({ days: DEFAULT_MAX_EXEMPTION_DAYS });
 
+        // GitHub cannot send a Backstage token; the webhook route checks the
+        // delivery's HMAC signature instead.
+        deps.httpRouter.addAuthPolicy({
+          path: '/webhooks/github',
+          allow: 'unauthenticated',
+        });
         deps.httpRouter.use(
           await createRouter({
             auth,
@@ -157,6 +184,8 @@ export const goldenPathsPlugin = createBackendPlugin({
             clock,
             doraEvents,
             dora,
+            githubWebhook,
+            skeletons,
           }),
         );
       },

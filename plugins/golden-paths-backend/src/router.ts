@@ -5,14 +5,23 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  DEFAULT_DORA_TREND_BUCKET_DAYS,
   DEFAULT_DORA_WINDOW_DAYS,
+  DEFAULT_PROMOTION_LIMIT,
+  MAX_DORA_TREND_BUCKETS,
+  countDoraTrendBuckets,
   DoraWindow,
   PolicyState,
   doraWindowEndingAt,
@@ -20,12 +29,16 @@ import {
   exemptionDeletePermission,
   gateDecision,
   goldenPathsAdminPermission,
+  compareVersions,
   parseVersion,
   summarizeTemplates,
 } from '@paved/backstage-plugin-golden-paths-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { ComplianceStore } from './database/ComplianceStore';
+import {
+  ComplianceStore,
+  ComplianceSummaryGroupBy,
+} from './database/ComplianceStore';
 import { ExemptionStore } from './database/ExemptionStore';
 import { TemplateVersionStore } from './database/TemplateVersionStore';
 import {
@@ -36,8 +49,11 @@ import { readOpenApiSpec } from './schema/openapi';
 import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
 import { Clock, systemClock } from './clock';
 import { DoraEventStore } from './database/DoraEventStore';
+import { SkeletonStore } from './database/SkeletonStore';
 import { DoraService } from './services/DoraService';
 import { normalizeDoraEvents } from './services/DoraIngest/normalize';
+import { GithubWebhookReceiver } from './services/GithubWebhook';
+import { asServiceUnavailable } from './services/databaseErrors';
 
 const STATES: readonly PolicyState[] = [
   'compliant',
@@ -46,8 +62,15 @@ const STATES: readonly PolicyState[] = [
   'exempt',
   'unknown',
 ];
+const SUMMARY_GROUPS: readonly ComplianceSummaryGroupBy[] = [
+  'owner',
+  'template',
+  'version',
+];
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The largest GitHub delivery accepted; GitHub's own payloads stay far below. */
+const GITHUB_WEBHOOK_LIMIT = '1mb';
 
 /**
  * Builds the plugin's HTTP routes. Every route needs Backstage credentials;
@@ -72,6 +95,10 @@ export async function createRouter(options: {
   clock?: Clock;
   doraEvents: DoraEventStore;
   dora: DoraService;
+  /** Verifies and ingests GitHub webhook deliveries. */
+  githubWebhook: GithubWebhookReceiver;
+  /** Archived template skeletons. */
+  skeletons: SkeletonStore;
 }): Promise<express.Router> {
   const { httpAuth, templateVersions, compliance, exemptions } = options;
   const { complianceService, sweep, auditor } = options;
@@ -79,6 +106,23 @@ export async function createRouter(options: {
   const now = () => clock.now();
   const spec = await readOpenApiSpec();
   const router = Router();
+
+  // The webhook verifies the HMAC of the exact bytes GitHub signed, so it
+  // reads the raw body, before the JSON parser below. No Backstage
+  // credentials: plugin.ts lets it through, and the signature decides.
+  router.post(
+    '/webhooks/github',
+    rawBody(GITHUB_WEBHOOK_LIMIT),
+    async (req, res) => {
+      const result = await options.githubWebhook.receive({
+        body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        headers: req.headers,
+        now: now(),
+      });
+      res.status('ignored' in result ? 202 : 200).json(result);
+    },
+  );
+
   // CloudEvents arrive as application/cloudevents+json (and -batch+json).
   router.use(
     express.json({
@@ -142,6 +186,42 @@ export async function createRouter(options: {
     res.json({ items });
   });
 
+  // Services per version of one template, from the current snapshot.
+  router.get('/templates/adoption', async (req, res) => {
+    await anyCaller(req);
+    const templateRef = optionalEntityRef(req.query, 'templateRef', 'template');
+    if (!templateRef) throw new InputError('templateRef is required');
+    const items = await compliance.summarize({
+      groupBy: 'version',
+      templateRef,
+    });
+    res.json({
+      templateRef,
+      items: items
+        .map(item => {
+          const counts = { ...item };
+          delete counts.templateRef;
+          return counts;
+        })
+        .sort((a, b) => compareVersionsOrUnknown(b.version, a.version)),
+    });
+  });
+
+  router.get('/templates/skeleton', async (req, res) => {
+    await anyCaller(req);
+    const templateRef = optionalEntityRef(req.query, 'templateRef', 'template');
+    const version = optionalVersion(req.query, 'version');
+    if (!templateRef) throw new InputError('templateRef is required');
+    if (!version) throw new InputError('version is required');
+    const manifest = await options.skeletons.getManifest(templateRef, version);
+    if (!manifest) {
+      throw new NotFoundError(
+        `No archived skeleton of ${templateRef}@${version}`,
+      );
+    }
+    res.json(manifest);
+  });
+
   router.get('/compliance', async (req, res) => {
     const credentials = await anyCaller(req);
     const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
@@ -163,6 +243,24 @@ export async function createRouter(options: {
         offset: optionalInteger(req.query, 'offset', { min: 0 }) ?? 0,
       }),
     );
+  });
+
+  router.get('/compliance/summary', async (req, res) => {
+    await anyCaller(req);
+    const groupBy = optionalString(req.query, 'groupBy') ?? 'owner';
+    if (!SUMMARY_GROUPS.includes(groupBy as ComplianceSummaryGroupBy)) {
+      throw new InputError(
+        `groupBy must be one of ${SUMMARY_GROUPS.join(', ')}`,
+      );
+    }
+    res.json({
+      groupBy,
+      items: await compliance.summarize({
+        groupBy: groupBy as ComplianceSummaryGroupBy,
+        owner: optionalEntityRef(req.query, 'owner', 'group'),
+        templateRef: optionalEntityRef(req.query, 'template', 'template'),
+      }),
+    });
   });
 
   router.get('/gate', async (req, res) => {
@@ -321,10 +419,91 @@ export async function createRouter(options: {
     }
   });
 
+  router.get('/dora/trend', async (req, res) => {
+    const credentials = await anyCaller(req);
+    const window = readDoraWindow(req.query, now());
+    const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
+    const owner = optionalEntityRef(req.query, 'owner', 'group');
+    if (entityRef && owner) {
+      throw new InputError('give either entityRef or owner, not both');
+    }
+    if (!entityRef && !owner) {
+      throw new InputError('one of entityRef or owner is required');
+    }
+    const bucketDays =
+      optionalInteger(req.query, 'bucketDays', { min: 1, max: 92 }) ??
+      DEFAULT_DORA_TREND_BUCKET_DAYS;
+    const buckets = countDoraTrendBuckets(window, bucketDays);
+    if (buckets > MAX_DORA_TREND_BUCKETS) {
+      throw new InputError(
+        `bucketDays ${bucketDays} makes ${buckets} buckets over the window; at most ${MAX_DORA_TREND_BUCKETS}, so use a larger bucketDays or a shorter window`,
+      );
+    }
+    res.json(
+      await options.dora.trend(
+        entityRef ? { entityRef } : { owner: owner! },
+        window,
+        bucketDays,
+        { credentials },
+      ),
+    );
+  });
+
+  router.get('/environments', async (req, res) => {
+    const credentials = await anyCaller(req);
+    const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
+    if (!entityRef) {
+      throw new InputError('entityRef is required');
+    }
+    const limit =
+      optionalInteger(req.query, 'limit', { min: 1, max: 100 }) ??
+      DEFAULT_PROMOTION_LIMIT;
+    res.json(
+      await options.dora.environments(entityRef, limit, { credentials }),
+    );
+  });
+
+  // A database that cannot be reached is a 503 the client may retry, not a 500.
+  router.use(
+    (
+      err: unknown,
+      _req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => next(asServiceUnavailable(err)),
+  );
+
   return router;
 }
 
+class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+  statusCode = 413;
+}
+
+/** `express.raw` for any content type, with a 413 that says the limit. */
+function rawBody(limit: string): express.RequestHandler {
+  const parse = express.raw({ type: () => true, limit });
+  return (req, res, next) =>
+    parse(req, res, (error?: unknown) => {
+      if (
+        (error as { type?: string } | undefined)?.type === 'entity.too.large'
+      ) {
+        next(new PayloadTooLargeError(`the payload is larger than ${limit}`));
+        return;
+      }
+      next(error);
+    });
+}
+
 type Query = express.Request['query'];
+
+// Newest version first; services with an unknown version ('') last.
+function compareVersionsOrUnknown(a?: string, b?: string): number {
+  if (!a) return b ? -1 : 0;
+  if (!b) return 1;
+  return compareVersions(a, b);
+}
 
 function optionalString(query: Query, field: string): string | undefined {
   const value = query[field];

@@ -6,8 +6,11 @@ import {
   rateBand,
   resolveDoraBands,
 } from './doraBands';
+import { doraTrendWindows } from './doraTrend';
 
 export * from './doraBands';
+export * from './doraProgression';
+export * from './doraTrend';
 
 /**
  * One deployment of a service, as ingested from CDEvents, GitHub or plain
@@ -28,6 +31,11 @@ export type DeploymentRecord = {
   succeeded: boolean;
   /** `rollback` for a deployment that went back to an earlier version. */
   kind: 'deploy' | 'rollback';
+  /**
+   * The version of the service (the artifact or app version) this deployment
+   * put in the environment, e.g. `1.4.2` or a commit sha, when the event says.
+   */
+  version?: string;
   /**
    * The changes it shipped, when the event says. A non-empty list is
    * authoritative: a change not in it was not shipped by this deployment.
@@ -509,7 +517,9 @@ function computeScoped(
   window: DoraWindow,
   inScope: (deployment: Deployment) => boolean,
 ): DoraMetrics {
-  const { fromMs, toMs, bands, minSample, production, links } = prepared;
+  const { bands, minSample, production, links } = prepared;
+  const fromMs = Date.parse(window.from);
+  const toMs = Date.parse(window.to);
   const inWindow = (ms: number) => ms >= fromMs && ms < toMs;
   const windowed = production.filter(d => inWindow(d.finishedMs) && inScope(d));
   const enough = (metric: keyof DoraMinSample, sample: number) =>
@@ -678,4 +688,42 @@ export function computeDoraMetricsByGroup(
     );
   }
   return result;
+}
+
+/**
+ * DORA metrics per consecutive bucket of a window, for sparklines and charts.
+ *
+ * @public
+ */
+export type DoraTrend = {
+  /** The whole window. */
+  window: DoraWindow;
+  /** The length of each bucket in days; the last may be shorter. */
+  bucketDays: number;
+  /** One entry per bucket, oldest first. */
+  buckets: Array<{ window: DoraWindow; metrics: DoraMetrics }>;
+};
+
+/**
+ * The DORA metrics of each `bucketDays`-day bucket of `options.window` (see
+ * `doraTrendWindows`). Links and shipping are worked out once over all
+ * records, as in `computeDoraMetrics`, so an incident in one bucket still
+ * links to the deployment of the bucket before, and each bucket equals
+ * `computeDoraMetrics` over that bucket's window with the same records.
+ *
+ * @public
+ */
+export function computeDoraTrend(
+  options: ComputeDoraMetricsOptions,
+  bucketDays: number,
+): DoraTrend {
+  const prepared = prepare(options);
+  return {
+    window: { from: options.window.from, to: options.window.to },
+    bucketDays,
+    buckets: doraTrendWindows(options.window, bucketDays).map(window => ({
+      window,
+      metrics: computeScoped(prepared, window, () => true),
+    })),
+  };
 }

@@ -16,3 +16,8 @@ export * from './semver';
 export * from './templates';
 export * from './types';
 export * from './upgrade';
+export type {
+  components as GoldenPathsApiComponents,
+  operations as GoldenPathsApiOperations,
+  paths as GoldenPathsApiPaths,
+} from './generated/openapi';

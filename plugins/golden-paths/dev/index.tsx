@@ -16,6 +16,8 @@ import {
   goldenPathsApiRef,
 } from '../src';
 import { EntityGoldenPathCard } from '../src/components/EntityGoldenPathCard';
+import { EntityDoraCard } from '../src/components/EntityDoraCard';
+import { doraMetrics } from '../src/__testUtils__/doraFixtures';
 
 // `yarn start` in this folder runs the page without a backend: this module
 // replaces the plugin's HTTP client with a few in-memory templates.
@@ -111,6 +113,7 @@ function SampleEntityPage() {
           }}
         >
           <EntityGoldenPathCard />
+          <EntityDoraCard />
         </EntityProvider>
       </Content>
     </Page>
@@ -145,6 +148,87 @@ const sampleDataModule = createFrontendModule({
                 'The dev app has no backend to revoke exemptions',
               );
             },
+            listCompliance: async () => ({
+              items: [sampleEvaluation('component:default/payments')],
+              totalCount: 1,
+            }),
+            getComplianceSummary: async ({ groupBy }) => ({
+              groupBy,
+              items: [
+                {
+                  owner: 'group:default/team-a',
+                  templateRef: 'template:default/node-service',
+                  version: '1.1.0',
+                  compliant: 3,
+                  warn: 1,
+                  block: 1,
+                  exempt: 0,
+                  unknown: 1,
+                  total: 6,
+                },
+              ],
+            }),
+            getComplianceHistory: async () => ({
+              from: '2027-01-01',
+              to: '2027-01-03',
+              items: ['2027-01-01', '2027-01-02', '2027-01-03'].map(
+                (day, i) => ({
+                  day,
+                  compliant: 2 + i,
+                  warn: 2 - i,
+                  block: 1,
+                  exempt: 0,
+                  unknown: 1,
+                }),
+              ),
+            }),
+            getDora: async () => ({
+              window: doraMetrics().window,
+              entityRefs: ['component:default/payments'],
+              metrics: doraMetrics(),
+            }),
+            getDoraByTemplateVersion: async () => ({
+              window: doraMetrics().window,
+              groups: ['1.0.0', '1.1.0', '2.0.0'].map((v, i) => ({
+                templateRef: 'template:default/node-service',
+                templateVersion: v,
+                metrics: doraMetrics({
+                  band: (['low', 'medium', 'elite'] as const)[i],
+                  deployments: 10 + 15 * i,
+                }),
+              })),
+            }),
+            getDoraTrend: async () => ({
+              window: doraMetrics().window,
+              bucketDays: 7,
+              buckets: [8, 12, 9, 15].map(n => ({
+                window: doraMetrics().window,
+                metrics: doraMetrics({ deployments: n }),
+              })),
+            }),
+            getEnvironments: async entityRef => ({
+              entityRef,
+              environments: [
+                {
+                  name: 'production',
+                  version: '1.1.0',
+                  deployedAt: '2027-01-09T09:00:00.000Z',
+                  production: true,
+                },
+              ],
+              promotions: [
+                {
+                  version: '1.1.0',
+                  steps: [
+                    { environment: 'staging', at: '2027-01-08T09:00:00.000Z' },
+                    {
+                      environment: 'production',
+                      at: '2027-01-09T09:00:00.000Z',
+                    },
+                  ],
+                },
+              ],
+            }),
           }),
         }),
     }),

@@ -10,17 +10,9 @@ export {
   goldenPathsPlugin,
   GoldenPathsPage,
   EntityGoldenPathCard,
+  EntityDoraCard,
+  EntityGoldenPathContent,
 } from './plugin';
+export { rootRouteRef, entityContentRouteRef } from './routes';
 export { GoldenPathsIcon } from './components/GoldenPathsIcon';
-export { goldenPathsApiRef, GoldenPathsClient } from './api';
-export type {
-  ComplianceEvaluation,
-  Exemption,
-  ExemptionRequest,
-  ExemptionResult,
-  GoldenPathsApi,
-  GoldenPathTemplate,
-  GoldenPathTemplateVersion,
-  ServiceDrift,
-  TemplateChangelogEntry,
-} from './api';
+export * from './api';

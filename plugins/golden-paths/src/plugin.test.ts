@@ -2,7 +2,11 @@ import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { goldenPathsApiRef } from './api';
-import { goldenPathsPlugin } from './plugin';
+import {
+  EntityDoraCard,
+  EntityGoldenPathContent,
+  goldenPathsPlugin,
+} from './plugin';
 
 describe('golden-paths plugin (legacy frontend system)', () => {
   const server = setupServer();
@@ -32,5 +36,14 @@ describe('golden-paths plugin (legacy frontend system)', () => {
     );
     expect(goldenPathsPlugin.getId()).toBe('golden-paths');
     expect(goldenPathsPlugin.routes.root).toBeDefined();
+  });
+
+  it('exports the DORA card and the entity tab, the tab with its own route', () => {
+    expect(EntityDoraCard).toEqual(expect.any(Function));
+    expect(EntityGoldenPathContent).toEqual(expect.any(Function));
+    expect(goldenPathsPlugin.routes.entityContent).toBeDefined();
+    expect(goldenPathsPlugin.routes.entityContent).not.toBe(
+      goldenPathsPlugin.routes.root,
+    );
   });
 });

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { GoldenPathsClient, goldenPathsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
  * The golden-paths plugin for apps on the legacy frontend system.
@@ -26,6 +26,7 @@ export const goldenPathsPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    entityContent: entityContentRouteRef,
   },
 });
 
@@ -57,5 +58,38 @@ export const EntityGoldenPathCard = goldenPathsPlugin.provide(
           m => m.EntityGoldenPathCard,
         ),
     },
+  }),
+);
+
+/**
+ * The "Delivery (DORA)" card for a Component's entity overview: the five
+ * DORA metrics with bands, sample sizes and weekly trends.
+ *
+ * @public
+ */
+export const EntityDoraCard = goldenPathsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDoraCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityDoraCard').then(m => m.EntityDoraCard),
+    },
+  }),
+);
+
+/**
+ * The "Golden path" entity tab: DORA trends, environments and the full drift
+ * file list. Mount it in an `EntityLayout.Route` such as `/golden-path`.
+ *
+ * @public
+ */
+export const EntityGoldenPathContent = goldenPathsPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityGoldenPathContent',
+    component: () =>
+      import('./components/EntityGoldenPathContent').then(
+        m => m.EntityGoldenPathContent,
+      ),
+    mountPoint: entityContentRouteRef,
   }),
 );

@@ -8,3 +8,12 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 export const rootRouteRef = createRouteRef({
   id: 'golden-paths',
 });
+
+/**
+ * The "Golden path" entity tab, mounted by the app's EntityLayout route.
+ *
+ * @public
+ */
+export const entityContentRouteRef = createRouteRef({
+  id: 'golden-paths:entity-content',
+});

@@ -49,5 +49,14 @@ export {
   createTemplateUpgradeAction,
   TEMPLATE_UPGRADE_ACTION_ID,
 } from './actions/upgrade';
+export {
+  chainRenames,
+  fetchPublishedVersions,
+  readVersionManifest,
+} from './actions/upgradeTemplate';
+export type {
+  PublishedVersions,
+  TemplateVersionManifest,
+} from './actions/upgradeTemplate';
 export { renderSkeleton } from './render/renderSkeleton';
 export type { RenderedSkeleton } from './render/renderSkeleton';

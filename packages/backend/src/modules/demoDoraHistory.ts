@@ -58,10 +58,42 @@ function seededRandom(seed: string) {
   };
 }
 
+/** Share of releases that go through staging before production. */
+const STAGED_SHARE = 0.85;
+
+function deploysOn(service: string, day: number, profile: DeliveryProfile) {
+  return seededRandom(`${service}:${day}`)() <= 1 / profile.daysBetweenDeploys;
+}
+
+/** The release of a day, as calendar versioning: `2026.11.21`. */
+function versionOf(day: number): string {
+  const date = new Date(day * DAY);
+  return `${date.getUTCFullYear()}.${
+    date.getUTCMonth() + 1
+  }.${date.getUTCDate()}`;
+}
+
+/**
+ * The version in production before `day`'s release: what a rollback puts
+ * back. Found from the days themselves, not from the window, so it is the
+ * same whichever day the history starts.
+ */
+function previousVersion(
+  service: string,
+  day: number,
+  profile: DeliveryProfile,
+): string | undefined {
+  for (let d = day - 1; d > day - 365; d--) {
+    if (deploysOn(service, d, profile)) return versionOf(d);
+  }
+  return undefined;
+}
+
 /**
  * Plain-JSON DORA events for one demo service over the `days` before `now`.
- * Event ids are derived from the service and the calendar day, so sending the
- * history again (every start) stores nothing twice.
+ * Each release has a calendar version and most reach staging some hours
+ * before production. Event ids are derived from the service and the calendar
+ * day, so sending the history again (every start) stores nothing twice.
  */
 export function demoDoraEvents(
   service: string,
@@ -75,6 +107,7 @@ export function demoDoraEvents(
   for (let day = today - days; day < today; day++) {
     const random = seededRandom(`${service}:${day}`);
     if (random() > 1 / profile.daysBetweenDeploys) continue;
+    const release = versionOf(day);
     const finishedAt = day * DAY + (9 + random() * 8) * HOUR;
     const lead = profile.leadHours * (0.5 + random());
     const changeId = `${service}-change-${day}`;
@@ -86,6 +119,21 @@ export function demoDoraEvents(
       firstCommitAt: new Date(finishedAt - (lead + 8) * HOUR).toISOString(),
       mergedAt: new Date(finishedAt - lead * HOUR).toISOString(),
     });
+    // Its own draws, so staging leaves the production history as it was.
+    const staging = seededRandom(`${service}:${day}:staging`);
+    if (staging() < STAGED_SHARE) {
+      // Between the merge and production: 20% to 50% of the lead time.
+      const stagedAt = finishedAt - lead * (0.2 + 0.3 * staging()) * HOUR;
+      events.push({
+        id: `${service}-staging-${day}`,
+        type: 'deployment',
+        service,
+        environment: 'staging',
+        finishedAt: new Date(stagedAt).toISOString(),
+        succeeded: true,
+        version: release,
+      });
+    }
     events.push({
       id: deployId,
       type: 'deployment',
@@ -93,6 +141,7 @@ export function demoDoraEvents(
       environment: 'production',
       finishedAt: new Date(finishedAt).toISOString(),
       succeeded: true,
+      version: release,
       changeIds: [changeId],
     });
     if (random() < profile.failureRate) {
@@ -109,7 +158,8 @@ export function demoDoraEvents(
           resolvedAt: new Date(resolvedAt).toISOString(),
         });
         // Half the incidents are fixed by rolling back: rework.
-        if (random() < 0.5) {
+        const rolledBackTo = previousVersion(service, day, profile);
+        if (random() < 0.5 && rolledBackTo) {
           events.push({
             id: `${service}-rollback-${day}`,
             type: 'deployment',
@@ -118,6 +168,7 @@ export function demoDoraEvents(
             finishedAt: new Date(resolvedAt).toISOString(),
             succeeded: true,
             kind: 'rollback',
+            version: rolledBackTo,
             resolvesIncidentIds: [incidentId],
           });
         }

@@ -30,6 +30,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { sendDemoDoraHistory } from './demoDoraHistory';
+import { grantDemoExemptions } from './demoExemptions';
 
 /** One demo service: which golden path, at which version, changed how. */
 export type DemoService = {
@@ -42,6 +43,8 @@ export type DemoService = {
     append?: string;
     replace?: { from: string; to: string };
   }>;
+  /** An exemption the platform team granted, for so many days from start. */
+  exemption?: { reason: string; days: number };
 };
 
 type VersionManifest = {
@@ -264,6 +267,7 @@ export default createBackendModule({
         const seeder = new DemoServiceSeeder({ config, auth, catalog, logger });
         // Sent once per process once every service exists; ids make it idempotent.
         let historySent = false;
+        let exemptionsGranted = false;
         await scheduler.scheduleTask({
           id: 'golden-paths-demo-services',
           scope: 'global',
@@ -289,6 +293,16 @@ export default createBackendModule({
                 logger,
               });
               historySent = true;
+            }
+            if (historySent && !exemptionsGranted) {
+              await grantDemoExemptions({
+                exemptions: services.flatMap(s =>
+                  s.exemption ? [{ service: s.name, ...s.exemption }] : [],
+                ),
+                discovery,
+                logger,
+              });
+              exemptionsGranted = true;
             }
           },
         });

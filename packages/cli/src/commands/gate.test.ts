@@ -9,6 +9,9 @@ import goldenPathsPlugin from '@paved/backstage-plugin-golden-paths-backend';
 import { AddressInfo } from 'node:net';
 import { main } from '../index';
 
+// Starting the backend takes seconds on a busy machine.
+jest.setTimeout(60_000);
+
 const template: Entity = {
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',

@@ -1,3 +1,5 @@
+import { BackendOptions, Output, callGoldenPaths } from '../backend';
+
 /** What the golden-paths backend answers on GET /gate. */
 export type GateAnswer = {
   decision: 'allow' | 'warn' | 'block';
@@ -6,53 +8,32 @@ export type GateAnswer = {
   entityRef?: string;
 };
 
-/** Where the CLI writes; tests pass their own. */
-export type Output = { out(line: string): void; err(line: string): void };
-
 /**
  * Asks the golden-paths gate whether `entityRef` may deploy. Returns the
  * process exit code: 0 to allow (with a printed warning for warn), 1 to block,
  * 2 when the gate could not be asked, so a pipeline never mistakes an outage
  * or a typo for a decision.
  */
-export async function runGate(options: {
-  entityRef: string;
-  baseUrl: string;
-  token?: string;
-  output: Output;
-  fetchImpl?: typeof fetch;
-}): Promise<number> {
-  const { entityRef, baseUrl, token, output } = options;
-  const fetchImpl = options.fetchImpl ?? fetch;
-  const url = `${baseUrl.replace(
-    /\/+$/,
-    '',
-  )}/api/golden-paths/gate?entityRef=${encodeURIComponent(entityRef)}`;
-
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-  } catch (error) {
+export async function runGate(
+  options: BackendOptions & { entityRef: string; output: Output },
+): Promise<number> {
+  const { entityRef, baseUrl, output } = options;
+  const result = await callGoldenPaths({
+    ...options,
+    path: `/gate?entityRef=${encodeURIComponent(entityRef)}`,
+  });
+  if (result.kind === 'unreachable') {
+    output.err(`paved gate: cannot reach ${baseUrl}: ${result.message}`);
+    return 2;
+  }
+  if (result.kind === 'refused') {
     output.err(
-      `paved gate: cannot reach ${baseUrl}: ${(error as Error).message}`,
+      `paved gate: ${result.status} from ${result.url}: ${result.message}`,
     );
     return 2;
   }
-  if (!response.ok) {
-    const body = await response.text();
-    let message = body;
-    try {
-      message = JSON.parse(body).error?.message ?? body;
-    } catch {
-      // not JSON: print it as it came
-    }
-    output.err(`paved gate: ${response.status} from ${url}: ${message}`);
-    return 2;
-  }
 
-  const answer = (await response.json()) as GateAnswer;
+  const answer = result.body as GateAnswer;
   const reasons = answer.reasons ?? [];
   switch (answer.decision) {
     case 'allow':

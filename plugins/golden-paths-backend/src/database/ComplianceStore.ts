@@ -74,6 +74,28 @@ export type ComplianceHistoryPoint = StateCounts & {
 };
 
 /**
+ * What the current services are counted by.
+ *
+ * @public
+ */
+export type ComplianceSummaryGroupBy = 'owner' | 'template' | 'version';
+
+/**
+ * Services per state in one group of the current snapshot, with the total.
+ * `owner` is set when grouped by owner; `templateRef` (`''` for services
+ * without a template) when grouped by template or version; `version` (`''`
+ * when unknown) when grouped by version.
+ *
+ * @public
+ */
+export type ComplianceSummaryItem = StateCounts & {
+  owner?: string;
+  templateRef?: string;
+  version?: string;
+  total: number;
+};
+
+/**
  * Keeps the latest evaluation of every service and the daily counts.
  *
  * @public
@@ -99,6 +121,27 @@ export interface ComplianceStore {
     limit: number;
     offset: number;
   }): Promise<{ items: StoredEvaluation[]; totalCount: number }>;
+
+  /**
+   * Counts the current services per state and group, largest group first,
+   * then by group key.
+   */
+  summarize(options: {
+    groupBy: ComplianceSummaryGroupBy;
+    owner?: string;
+    templateRef?: string;
+  }): Promise<ComplianceSummaryItem[]>;
+
+  /**
+   * The template and current version of every service that has both, in one
+   * read: what per-version rollups group by.
+   */
+  listTemplateVersions(filter: {
+    owner?: string;
+    templateRef?: string;
+  }): Promise<
+    Array<{ entityRef: string; templateRef: string; version: string }>
+  >;
 
   /** Deletes the evaluations of services not in `entityRefs`; returns how many. */
   removeMissing(entityRefs: Iterable<string>): Promise<number>;

@@ -357,4 +357,103 @@ describe('DatabaseComplianceStore', () => {
       expect(items[1].drift).toBeUndefined();
     },
   );
+  it.each(databases.eachSupportedId())(
+    'counts the current services per owner, template and version, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const PY = 'template:default/python-service';
+      await store.upsertEvaluations(
+        [
+          record('a'),
+          record('b', { state: 'warn', currentVersion: '1.0.0' }),
+          record('c', { state: 'block', currentVersion: '1.0.0' }),
+          record('d', {}, 'group:default/team-b'),
+          record(
+            'e',
+            { templateRef: PY, currentVersion: '1.1.0', state: 'exempt' },
+            'group:default/team-b',
+          ),
+          record(
+            'f',
+            {
+              state: 'unknown',
+              templateRef: undefined,
+              currentVersion: undefined,
+              latestVersion: undefined,
+            },
+            'group:default/team-c',
+          ),
+        ],
+        new Date('2026-11-02T09:00:00Z'),
+      );
+      const zero = { compliant: 0, warn: 0, block: 0, exempt: 0, unknown: 0 };
+
+      expect(await store.summarize({ groupBy: 'owner' })).toEqual([
+        {
+          ...zero,
+          owner: 'group:default/team-a',
+          compliant: 1,
+          warn: 1,
+          block: 1,
+          total: 3,
+        },
+        {
+          ...zero,
+          owner: 'group:default/team-b',
+          compliant: 1,
+          exempt: 1,
+          total: 2,
+        },
+        { ...zero, owner: 'group:default/team-c', unknown: 1, total: 1 },
+      ]);
+
+      expect(await store.summarize({ groupBy: 'template' })).toEqual([
+        {
+          ...zero,
+          templateRef: NODE,
+          compliant: 2,
+          warn: 1,
+          block: 1,
+          total: 4,
+        },
+        { ...zero, templateRef: '', unknown: 1, total: 1 },
+        { ...zero, templateRef: PY, exempt: 1, total: 1 },
+      ]);
+
+      expect(
+        await store.summarize({ groupBy: 'version', templateRef: NODE }),
+      ).toEqual([
+        {
+          ...zero,
+          templateRef: NODE,
+          version: '1.0.0',
+          warn: 1,
+          block: 1,
+          total: 2,
+        },
+        {
+          ...zero,
+          templateRef: NODE,
+          version: '2.0.0',
+          compliant: 2,
+          total: 2,
+        },
+      ]);
+
+      expect(
+        await store.summarize({
+          groupBy: 'owner',
+          owner: 'group:default/team-b',
+        }),
+      ).toEqual([
+        {
+          ...zero,
+          owner: 'group:default/team-b',
+          compliant: 1,
+          exempt: 1,
+          total: 2,
+        },
+      ]);
+    },
+  );
 });

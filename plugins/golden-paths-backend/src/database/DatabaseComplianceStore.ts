@@ -9,7 +9,10 @@ import {
   ComplianceHistoryPoint,
   ComplianceRecord,
   ComplianceStore,
+  ComplianceSummaryGroupBy,
+  ComplianceSummaryItem,
   DailyComplianceCounts,
+  StateCounts,
   ServiceDrift,
   StoredDrift,
   StoredEvaluation,
@@ -17,6 +20,11 @@ import {
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
 
 const TABLE = 'golden_paths_compliance';
+const SUMMARY_COLUMNS: Record<ComplianceSummaryGroupBy, string[]> = {
+  owner: ['owner'],
+  template: ['template_ref'],
+  version: ['template_ref', 'current_version'],
+};
 const HISTORY = 'golden_paths_compliance_history';
 const STATES: PolicyState[] = [
   'compliant',
@@ -202,6 +210,70 @@ export class DatabaseComplianceStore implements ComplianceStore {
       ),
       totalCount: Number(count),
     };
+  }
+
+  async listTemplateVersions(filter: { owner?: string; templateRef?: string }) {
+    const query = this.db<ComplianceRow>(TABLE)
+      .select('entity_ref', 'template_ref', 'current_version')
+      .whereNotNull('template_ref')
+      .whereNotNull('current_version');
+    if (filter.owner !== undefined) query.where('owner', filter.owner);
+    if (filter.templateRef !== undefined) {
+      query.where('template_ref', filter.templateRef);
+    }
+    const rows = (await query) as Array<
+      Pick<ComplianceRow, 'entity_ref' | 'template_ref' | 'current_version'>
+    >;
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      templateRef: row.template_ref!,
+      version: row.current_version!,
+    }));
+  }
+
+  async summarize(options: {
+    groupBy: ComplianceSummaryGroupBy;
+    owner?: string;
+    templateRef?: string;
+  }): Promise<ComplianceSummaryItem[]> {
+    const columns = SUMMARY_COLUMNS[options.groupBy];
+    const query = this.db<ComplianceRow>(TABLE)
+      .select(...columns, 'state')
+      .count({ count: '*' })
+      .groupBy(...columns, 'state');
+    if (options.owner !== undefined) query.where('owner', options.owner);
+    if (options.templateRef !== undefined) {
+      query.where('template_ref', options.templateRef);
+    }
+    const rows: Array<Record<string, string | number | null>> = await query;
+    const groups = new Map<string, ComplianceSummaryItem>();
+    for (const row of rows) {
+      const key = JSON.stringify(columns.map(c => row[c] ?? ''));
+      let item = groups.get(key);
+      if (!item) {
+        item = {
+          ...(Object.fromEntries(STATES.map(s => [s, 0])) as StateCounts),
+          total: 0,
+        };
+        if (options.groupBy === 'owner') item.owner = String(row.owner);
+        else item.templateRef = String(row.template_ref ?? '');
+        if (options.groupBy === 'version') {
+          item.version = String(row.current_version ?? '');
+        }
+        groups.set(key, item);
+      }
+      // PostgreSQL counts are bigint and come back as strings.
+      const count = Number(row.count);
+      item[row.state as PolicyState] += count;
+      item.total += count;
+    }
+    const keyOf = (item: ComplianceSummaryItem) =>
+      `${item.owner ?? ''}\u0000${item.templateRef ?? ''}\u0000${
+        item.version ?? ''
+      }`;
+    return [...groups.values()].sort(
+      (a, b) => b.total - a.total || keyOf(a).localeCompare(keyOf(b)),
+    );
   }
 
   async removeMissing(entityRefs: Iterable<string>): Promise<number> {

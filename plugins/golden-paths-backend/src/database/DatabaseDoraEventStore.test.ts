@@ -103,4 +103,57 @@ describe('DatabaseDoraEventStore', () => {
       ).toEqual(['json:d1', 'json:d2']);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'lists every deployment of one service, however old, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraEventStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const ref = 'component:default/payments';
+      const change: DoraEvent = {
+        id: 'json:c1',
+        kind: 'change',
+        matchKey: 'payments',
+        occurredAt: '2026-11-01T00:00:00.000Z',
+        record: { id: 'c1', mergedAt: '2026-11-01T00:00:00.000Z' },
+      };
+      await store.ingest(
+        [
+          { ...deploy('d2', '2026-11-11T10:00:00.000Z'), entityRef: ref },
+          { ...deploy('d1', '2024-01-01T10:00:00.000Z'), entityRef: ref },
+          { ...change, entityRef: ref },
+          {
+            ...deploy('x', '2026-11-11T10:00:00.000Z'),
+            entityRef: 'component:default/other',
+          },
+          deploy('unmatched', '2026-11-11T10:00:00.000Z'),
+        ],
+        new Date('2026-11-20T00:00:00Z'),
+      );
+      expect((await store.listDeployments(ref)).map(e => e.id)).toEqual([
+        'json:d1',
+        'json:d2',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'remembers webhook deliveries until they are forgotten, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraEventStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const t = (h: number) => new Date(Date.UTC(2026, 10, 20, h));
+      expect(await store.hasDelivery('a')).toBe(false);
+      await store.recordDelivery('a', t(0), t(0));
+      await store.recordDelivery('a', t(1), t(0));
+      expect(await store.hasDelivery('a')).toBe(true);
+      await store.recordDelivery('b', t(3), t(2));
+      expect(await store.hasDelivery('a')).toBe(false);
+      expect(await store.hasDelivery('b')).toBe(true);
+    },
+  );
 });

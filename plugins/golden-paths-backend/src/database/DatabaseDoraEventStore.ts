@@ -5,11 +5,21 @@ import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
 import { DoraEvent, DoraEventStore, StoredDoraEvent } from './DoraEventStore';
 
 const TABLE = 'golden_paths_dora_events';
+const DELIVERIES = 'golden_paths_dora_webhook_deliveries';
 // How far before a window events are read: a change merged or a deployment
 // made before the window can still ship or cause something inside it.
 const LOOKBACK_MS = 90 * 24 * 60 * 60 * 1000;
 // Keeps each insert statement well below SQLite's bound-parameter limit.
 const CHUNK = 100;
+function byId(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** Services per IN list when reading events. */
+const READ_CHUNK = 500;
+/** From this many services on, the window is read whole and filtered here. */
+const WHOLE_TABLE_ABOVE = 2000;
 
 type DoraEventRow = {
   id: string;
@@ -72,18 +82,59 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     window: DoraWindow,
   ): Promise<StoredDoraEvent[]> {
     if (entityRefs.length === 0) return [];
-    const rows: DoraEventRow[] = [];
     const since = new Date(Date.parse(window.from) - LOOKBACK_MS);
-    for (let i = 0; i < entityRefs.length; i += CHUNK) {
-      rows.push(
-        ...(await this.db<DoraEventRow>(TABLE)
-          .whereIn('entity_ref', entityRefs.slice(i, i + CHUNK))
-          .where('occurred_at', '>=', since)
-          .where('occurred_at', '<', new Date(window.to))
-          .orderBy([{ column: 'occurred_at' }, { column: 'id' }])),
-      );
+    const inWindow = () =>
+      this.db<DoraEventRow>(TABLE)
+        .where('occurred_at', '>=', since)
+        .where('occurred_at', '<', new Date(window.to));
+    const rows: DoraEventRow[] = [];
+    if (entityRefs.length > WHOLE_TABLE_ABOVE) {
+      // Thousands of services: one scan of the window beats hundreds of
+      // IN lists; the services asked for are picked out here.
+      const wanted = new Set(entityRefs);
+      for (const row of await inWindow().whereNotNull('entity_ref')) {
+        if (wanted.has(row.entity_ref!)) rows.push(row);
+      }
+    } else {
+      for (let i = 0; i < entityRefs.length; i += READ_CHUNK) {
+        rows.push(
+          ...(await inWindow().whereIn(
+            'entity_ref',
+            entityRefs.slice(i, i + READ_CHUNK),
+          )),
+        );
+      }
     }
+    // Oldest first, ties by id: the same order however the rows were read.
+    const at = (row: DoraEventRow) => new Date(row.occurred_at).getTime();
+    rows.sort((a, b) => at(a) - at(b) || byId(a.id, b.id));
     return rows.map(toEvent);
+  }
+
+  async listDeployments(entityRef: string): Promise<StoredDoraEvent[]> {
+    const rows = await this.db<DoraEventRow>(TABLE)
+      .where({ entity_ref: entityRef, kind: 'deployment' })
+      .orderBy([{ column: 'occurred_at' }, { column: 'id' }]);
+    return rows.map(toEvent);
+  }
+
+  async hasDelivery(deliveryId: string): Promise<boolean> {
+    const row = await this.db(DELIVERIES)
+      .where({ delivery_id: deliveryId })
+      .first('delivery_id');
+    return row !== undefined;
+  }
+
+  async recordDelivery(
+    deliveryId: string,
+    receivedAt: Date,
+    forgetBefore: Date,
+  ): Promise<void> {
+    await this.db(DELIVERIES)
+      .insert({ delivery_id: deliveryId, received_at: receivedAt })
+      .onConflict('delivery_id')
+      .ignore();
+    await this.db(DELIVERIES).where('received_at', '<', forgetBefore).delete();
   }
 
   async listUnmatched(options: {

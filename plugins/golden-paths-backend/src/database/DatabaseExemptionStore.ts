@@ -11,6 +11,10 @@ import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
 
 const TABLE = 'golden_paths_exemptions';
 
+// Ids are uuids we issued; anything else (a NUL, a huge string) matches
+// nothing, and must not reach PostgreSQL, which refuses NUL.
+const EXEMPTION_ID = /^[0-9a-f-]{36}$/;
+
 type ExemptionRow = {
   id: string;
   entity_ref: string;
@@ -72,6 +76,7 @@ export class DatabaseExemptionStore implements ExemptionStore {
   }
 
   async revoke(id: string, revokedBy: string, at: Date) {
+    if (!EXEMPTION_ID.test(id)) return undefined;
     await this.db(TABLE)
       .where({ id })
       .whereNull('revoked_at')
@@ -92,6 +97,7 @@ export class DatabaseExemptionStore implements ExemptionStore {
   }
 
   async get(id: string) {
+    if (!EXEMPTION_ID.test(id)) return undefined;
     const row = await this.db<ExemptionRow>(TABLE).where({ id }).first();
     return row ? toExemption(row) : undefined;
   }

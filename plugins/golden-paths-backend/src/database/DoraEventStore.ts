@@ -71,6 +71,25 @@ export interface DoraEventStore {
   ): Promise<{ stored: number; duplicates: number }>;
 
   /**
+   * The deployment events of one service, oldest first, however old: what
+   * runs in an environment may have been deployed long ago.
+   */
+  listDeployments(entityRef: string): Promise<StoredDoraEvent[]>;
+
+  /** Whether a webhook delivery id was recorded (and not yet forgotten). */
+  hasDelivery(deliveryId: string): Promise<boolean>;
+
+  /**
+   * Records a webhook delivery id (again: no change), and forgets those
+   * received before `forgetBefore`.
+   */
+  recordDelivery(
+    deliveryId: string,
+    receivedAt: Date,
+    forgetBefore: Date,
+  ): Promise<void>;
+
+  /**
    * The matched events of these services that occurred before `window.to`.
    * Earlier events are included: an incident links to the deployment before
    * it, and a change ships with a later deployment.

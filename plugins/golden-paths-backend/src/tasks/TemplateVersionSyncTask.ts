@@ -21,6 +21,7 @@ import {
   TemplateVersionStore,
 } from '../database/TemplateVersionStore';
 import { Clock, systemClock } from '../clock';
+import { SkeletonArchive, templateBaseUrl } from '../services/SkeletonArchive';
 import {
   NewVersionNotifier,
   TemplateRelease,
@@ -46,6 +47,8 @@ export class TemplateVersionSyncTask {
       notifier?: Pick<NewVersionNotifier, 'announce'>;
       /** Where "now" comes from; the system clock by default. */
       clock?: Clock;
+      /** Keeps a copy of each version's skeleton; none are kept without it. */
+      archive?: Pick<SkeletonArchive, 'archiveMissing'>;
     },
   ) {}
 
@@ -72,12 +75,25 @@ export class TemplateVersionSyncTask {
     const { auth, catalog, store, logger } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const observed: ObservedTemplateVersion[] = [];
+    const sources: Array<{
+      templateRef: string;
+      baseUrl?: string;
+      versions: string[];
+    }> = [];
     for await (const page of catalog.streamEntities(
       { filter: { kind: 'Template' }, fields: ['kind', 'metadata'] },
       { credentials },
     )) {
       for (const entity of page) {
-        observed.push(...this.readVersions(entity));
+        const versions = this.readVersions(entity);
+        observed.push(...versions);
+        if (versions.length > 0) {
+          sources.push({
+            templateRef: versions[0].templateRef,
+            baseUrl: templateBaseUrl(entity),
+            versions: versions.map(v => v.version),
+          });
+        }
       }
     }
 
@@ -97,6 +113,10 @@ export class TemplateVersionSyncTask {
       } catch (error) {
         logger.error(`Could not announce new template versions: ${error}`);
       }
+    }
+    if (this.deps.archive) {
+      // Failures are recorded per version and tried again later.
+      await this.deps.archive.archiveMissing(sources, now);
     }
     return fresh.length;
   }

@@ -17,3 +17,18 @@ export const entityGoldenPathCard = EntityCardBlueprint.make({
       )),
   },
 });
+
+/**
+ * The "Delivery (DORA)" card on a Component's overview
+ * (extension id `entity-card:golden-paths/dora`).
+ *
+ * @alpha
+ */
+export const entityDoraCard = EntityCardBlueprint.make({
+  name: 'dora',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/EntityDoraCard').then(m => <m.EntityDoraCard />),
+  },
+});

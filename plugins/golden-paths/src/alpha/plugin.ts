@@ -1,6 +1,7 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { goldenPathsApi } from './apis';
-import { entityGoldenPathCard } from './entityCards';
+import { entityDoraCard, entityGoldenPathCard } from './entityCards';
+import { entityGoldenPathContent } from './entityContents';
 import { goldenPathsPage } from './pages';
 import { rootRouteRef } from './routes';
 
@@ -12,7 +13,13 @@ import { rootRouteRef } from './routes';
 export const goldenPathsPlugin = createFrontendPlugin({
   pluginId: 'golden-paths',
   title: 'Golden Paths',
-  extensions: [goldenPathsApi, goldenPathsPage, entityGoldenPathCard],
+  extensions: [
+    goldenPathsApi,
+    goldenPathsPage,
+    entityGoldenPathCard,
+    entityDoraCard,
+    entityGoldenPathContent,
+  ],
   routes: {
     root: rootRouteRef,
   },

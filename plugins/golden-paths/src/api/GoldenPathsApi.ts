@@ -1,6 +1,17 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ComplianceEvaluation,
+  ComplianceHistory,
+  ComplianceList,
+  ComplianceListQuery,
+  ComplianceSummary,
+  ComplianceSummaryGroupBy,
+  DoraByTemplateVersion,
+  DoraQueryWindow,
+  DoraResult,
+  DoraTrend,
+  DoraTrendQuery,
+  EnvironmentProgression,
   ExemptionRequest,
   ExemptionResult,
   GoldenPathTemplate,
@@ -20,6 +31,30 @@ export interface GoldenPathsApi {
   createExemption(request: ExemptionRequest): Promise<ExemptionResult>;
   /** Revokes an exemption; the record stays for the audit trail. */
   deleteExemption(id: string): Promise<ExemptionResult>;
+  /** One page of services' evaluations matching the filters, with the total. */
+  listCompliance(query: ComplianceListQuery): Promise<ComplianceList>;
+  /** The current services counted per state, by owner, template or version. */
+  getComplianceSummary(options: {
+    groupBy: ComplianceSummaryGroupBy;
+    /** With `groupBy: 'version'`, only this template's versions. */
+    template?: string;
+  }): Promise<ComplianceSummary>;
+  /** Daily counts per state, for an owner, a template, or everything. */
+  getComplianceHistory(
+    query: { owner?: string; templateRef?: string } & DoraQueryWindow,
+  ): Promise<ComplianceHistory>;
+  /** DORA metrics of one service or of every service an owner owns. */
+  getDora(
+    query: ({ entityRef: string } | { owner: string }) & DoraQueryWindow,
+  ): Promise<DoraResult>;
+  /** DORA metrics per template version, optionally for one template. */
+  getDoraByTemplateVersion(
+    query: { templateRef?: string } & DoraQueryWindow,
+  ): Promise<DoraByTemplateVersion>;
+  /** DORA metrics over consecutive buckets of a window, oldest first. */
+  getDoraTrend(query: DoraTrendQuery): Promise<DoraTrend>;
+  /** Which version runs in each environment, and how versions were promoted. */
+  getEnvironments(entityRef: string): Promise<EnvironmentProgression>;
 }
 
 /**

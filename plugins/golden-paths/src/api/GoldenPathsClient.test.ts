@@ -209,4 +209,113 @@ describe('GoldenPathsClient', () => {
       revokedAt: '2027-01-11T09:00:00.000Z',
     });
   });
+  // Records the path and query of the one request a test makes.
+  function captureGet(path: string, body: Record<string, unknown>) {
+    const seen: { params?: URLSearchParams } = {};
+    server.use(
+      http.get(`${baseUrl}${path}`, ({ request }) => {
+        seen.params = new URL(request.url).searchParams;
+        return HttpResponse.json(body);
+      }),
+    );
+    return seen;
+  }
+
+  it('lists one page of evaluations with only the filters given', async () => {
+    const seen = captureGet('/compliance', {
+      items: [evaluation],
+      totalCount: 31,
+    });
+
+    const page = await client.listCompliance({
+      owner: 'group:default/team-a',
+      state: 'warn',
+      template: undefined,
+      limit: 25,
+      offset: 25,
+    });
+    expect(page.totalCount).toBe(31);
+    expect(Object.fromEntries(seen.params!)).toEqual({
+      owner: 'group:default/team-a',
+      state: 'warn',
+      limit: '25',
+      offset: '25',
+    });
+  });
+
+  it('reads the compliance summary grouped as asked', async () => {
+    const seen = captureGet('/compliance/summary', {
+      groupBy: 'version',
+      items: [],
+    });
+
+    await client.getComplianceSummary({
+      groupBy: 'version',
+      template: 'template:default/node-service',
+    });
+    expect(Object.fromEntries(seen.params!)).toEqual({
+      groupBy: 'version',
+      template: 'template:default/node-service',
+    });
+  });
+
+  it('reads the history of one owner over a window', async () => {
+    const seen = captureGet('/history', {
+      from: '2027-01-01',
+      to: '2027-01-02',
+      items: [],
+    });
+
+    const history = await client.getComplianceHistory({
+      owner: 'group:default/team-a',
+      from: '2027-01-01',
+      to: '2027-01-02',
+    });
+    expect(history.from).toBe('2027-01-01');
+    expect(Object.fromEntries(seen.params!)).toEqual({
+      owner: 'group:default/team-a',
+      from: '2027-01-01',
+      to: '2027-01-02',
+    });
+  });
+
+  it('asks DORA for a service, per template version, and as a trend', async () => {
+    const dora = captureGet('/dora', { window: {}, metrics: {} });
+    await client.getDora({ entityRef: 'component:default/payments' });
+    expect(Object.fromEntries(dora.params!)).toEqual({
+      entityRef: 'component:default/payments',
+    });
+
+    await client.getDoraByTemplateVersion({
+      templateRef: 'template:default/node-service',
+    });
+    expect(Object.fromEntries(dora.params!)).toEqual({
+      groupBy: 'templateVersion',
+      templateRef: 'template:default/node-service',
+    });
+
+    const trend = captureGet('/dora/trend', { buckets: [] });
+    await client.getDoraTrend({
+      owner: 'group:default/team-a',
+      from: '2026-10-01',
+      bucketDays: 7,
+    });
+    expect(Object.fromEntries(trend.params!)).toEqual({
+      owner: 'group:default/team-a',
+      from: '2026-10-01',
+      bucketDays: '7',
+    });
+  });
+
+  it("reads a service's environments", async () => {
+    const seen = captureGet('/environments', {
+      entityRef: 'component:default/payments',
+      environments: [],
+      promotions: [],
+    });
+
+    const result = await client.getEnvironments('component:default/payments');
+    expect(result.entityRef).toBe('component:default/payments');
+    expect(seen.params!.get('entityRef')).toBe('component:default/payments');
+  });
 });

@@ -3,10 +3,31 @@ import { ResponseError } from '@backstage/errors';
 import { GoldenPathsApi } from './GoldenPathsApi';
 import {
   ComplianceEvaluation,
+  ComplianceHistory,
+  ComplianceList,
+  ComplianceListQuery,
+  ComplianceSummary,
+  ComplianceSummaryGroupBy,
+  DoraByTemplateVersion,
+  DoraQueryWindow,
+  DoraResult,
+  DoraTrend,
+  DoraTrendQuery,
+  EnvironmentProgression,
   ExemptionRequest,
   ExemptionResult,
   GoldenPathTemplate,
 } from './types';
+
+/** A query string from the defined values only, so `undefined` never reaches the backend. */
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
 
 /**
  * {@link GoldenPathsApi} over HTTP, against the `golden-paths` backend plugin.
@@ -51,6 +72,43 @@ export class GoldenPathsClient implements GoldenPathsApi {
     return this.request(`/exemptions/${encodeURIComponent(id)}`, {
       method: 'DELETE',
     });
+  }
+
+  async listCompliance(q: ComplianceListQuery): Promise<ComplianceList> {
+    return this.request(`/compliance${query(q)}`);
+  }
+
+  async getComplianceSummary(options: {
+    groupBy: ComplianceSummaryGroupBy;
+    template?: string;
+  }): Promise<ComplianceSummary> {
+    return this.request(`/compliance/summary${query(options)}`);
+  }
+
+  async getComplianceHistory(
+    q: { owner?: string; templateRef?: string } & DoraQueryWindow,
+  ): Promise<ComplianceHistory> {
+    return this.request(`/history${query(q)}`);
+  }
+
+  async getDora(
+    q: ({ entityRef: string } | { owner: string }) & DoraQueryWindow,
+  ): Promise<DoraResult> {
+    return this.request(`/dora${query(q)}`);
+  }
+
+  async getDoraByTemplateVersion(
+    q: { templateRef?: string } & DoraQueryWindow,
+  ): Promise<DoraByTemplateVersion> {
+    return this.request(`/dora${query({ groupBy: 'templateVersion', ...q })}`);
+  }
+
+  async getDoraTrend(q: DoraTrendQuery): Promise<DoraTrend> {
+    return this.request(`/dora/trend${query(q)}`);
+  }
+
+  async getEnvironments(entityRef: string): Promise<EnvironmentProgression> {
+    return this.request(`/environments${query({ entityRef })}`);
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -1,6 +1,11 @@
 import {
   ComplianceDrift,
   ComplianceEvaluation,
+  DoraMetrics,
+  DoraWindow,
+  GoldenPathsApiComponents,
+  GoldenPathsApiOperations,
+  PolicyState,
   TemplateChangelogEntry,
   TemplateSummary,
   TemplateVersion,
@@ -71,3 +76,165 @@ export type ExemptionResult = {
   exemption: Exemption;
   evaluation: ComplianceEvaluation;
 };
+
+/**
+ * Services per policy state, as counted by the backend.
+ *
+ * @public
+ */
+export type PolicyStateCounts = Record<PolicyState, number>;
+
+/**
+ * What `GET /compliance/summary` groups the current services by.
+ *
+ * @public
+ */
+export type ComplianceSummaryGroupBy = 'owner' | 'template' | 'version';
+
+/**
+ * One group of `GET /compliance/summary`: `owner` when grouped by owner,
+ * `templateRef` (`''` without a template) by template or version, `version`
+ * by version. Generated from the backend's OpenAPI spec.
+ *
+ * @public
+ */
+export type ComplianceSummaryItem =
+  GoldenPathsApiComponents['schemas']['ComplianceSummaryItem'];
+
+/**
+ * `GET /compliance/summary`.
+ *
+ * @public
+ */
+export type ComplianceSummary = {
+  groupBy: ComplianceSummaryGroupBy;
+  items: ComplianceSummaryItem[];
+};
+
+/**
+ * Filters and page of `GET /compliance` without an entity ref.
+ *
+ * @public
+ */
+export type ComplianceListQuery = {
+  owner?: string;
+  template?: string;
+  state?: PolicyState;
+  version?: string;
+  limit?: number;
+  offset?: number;
+};
+
+/**
+ * One page of services' evaluations (without drift files), with the total.
+ *
+ * @public
+ */
+export type ComplianceList = {
+  items: ComplianceEvaluation[];
+  totalCount: number;
+};
+
+/**
+ * One day of `GET /history`: services per state, summed over the filter.
+ *
+ * @public
+ */
+export type ComplianceHistoryPoint = PolicyStateCounts & {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+};
+
+/**
+ * `GET /history`: daily counts from `from` to `to` (inclusive), oldest first.
+ *
+ * @public
+ */
+export type ComplianceHistory = {
+  from: string;
+  to: string;
+  items: ComplianceHistoryPoint[];
+};
+
+/**
+ * A window for DORA queries: ISO timestamps or YYYY-MM-DD days; the backend
+ * defaults to the last 30 days.
+ *
+ * @public
+ */
+export type DoraQueryWindow = { from?: string; to?: string };
+
+/**
+ * `GET /dora?entityRef=` or `?owner=`: the metrics of those services together.
+ *
+ * @public
+ */
+export type DoraResult = {
+  window: DoraWindow;
+  entityRefs: string[];
+  metrics: DoraMetrics;
+};
+
+/**
+ * The metrics of one template version.
+ *
+ * @public
+ */
+export type TemplateVersionDora = {
+  templateRef: string;
+  templateVersion: string;
+  metrics: DoraMetrics;
+};
+
+/**
+ * `GET /dora?groupBy=templateVersion`.
+ *
+ * @public
+ */
+export type DoraByTemplateVersion = {
+  window: DoraWindow;
+  groups: TemplateVersionDora[];
+};
+
+/**
+ * `GET /dora/trend`: the window cut into buckets of `bucketDays`, oldest first.
+ *
+ * @public
+ */
+export type DoraTrend = {
+  window: DoraWindow;
+  bucketDays: number;
+  buckets: Array<{ window: DoraWindow; metrics: DoraMetrics }>;
+};
+
+/**
+ * What `GET /dora/trend` is asked for: one service or one owner.
+ *
+ * @public
+ */
+export type DoraTrendQuery = ({ entityRef: string } | { owner: string }) &
+  DoraQueryWindow & { bucketDays?: number };
+
+/**
+ * `GET /environments?entityRef=`: the version in each environment now, and
+ * promotions newest version first. Generated from the backend's OpenAPI spec.
+ *
+ * @public
+ */
+export type EnvironmentProgression =
+  GoldenPathsApiOperations['GetEnvironments']['responses'][200]['content']['application/json'];
+
+/**
+ * The version a service runs in one environment now.
+ *
+ * @public
+ */
+export type EnvironmentDeployment =
+  EnvironmentProgression['environments'][number];
+
+/**
+ * How one version moved through the environments, in order.
+ *
+ * @public
+ */
+export type VersionPromotion = EnvironmentProgression['promotions'][number];

@@ -67,9 +67,12 @@ const REPO_NAME_REGEX = /^[a-z0-9][a-z0-9._-]{0,99}$/;
  */
 function resolveWorkspaceDirectory(
   workspacePath: string,
-  input: string,
+  input: unknown,
   field: string,
 ): string {
+  if (typeof input !== 'string' || input.includes('\u0000')) {
+    throw new InputError(`${field} must be a relative path without NUL`);
+  }
   if (path.isAbsolute(input) || path.win32.isAbsolute(input)) {
     throw new InputError(
       `${field} must be relative to the workspace, got '${input}'`,
@@ -81,6 +84,16 @@ function resolveWorkspaceDirectory(
   } catch (error) {
     if (isError(error) && error.name === 'NotAllowedError') {
       throw new InputError(`${field} '${input}' points outside the workspace`);
+    }
+    // It follows symlinks with realpath, which fails on a file used as a directory.
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOTDIR') {
+      throw new InputError(
+        `${field} '${input}' runs through a file where a directory is needed`,
+      );
+    }
+    if (code === 'ENAMETOOLONG') {
+      throw new InputError(`${field} is too long a path`);
     }
     throw error;
   }
@@ -111,8 +124,11 @@ async function existingRepoPath(root: string, repoName: string) {
   return repoPath;
 }
 
-function assertMessage(message: string, field: string): string {
-  if (message.trim() === '') {
+function assertMessage(message: unknown, field: string): string {
+  if (typeof message === 'string' && message.includes('\u0000')) {
+    throw new InputError(`${field} must not contain NUL characters`);
+  }
+  if (typeof message !== 'string' || message.trim() === '') {
     throw new InputError(`${field} must not be empty`);
   }
   return message;
@@ -295,7 +311,14 @@ export function createLocalGitFetchAction(options: LocalGitActionOptions) {
         targetInput,
         'targetPath',
       );
-      const existing = await fs.stat(targetDir).catch(() => undefined);
+      const existing = await fs.stat(targetDir).catch(error => {
+        if (error?.code === 'ENOTDIR') {
+          throw new InputError(
+            `targetPath '${targetInput}' runs through a file where a directory is needed`,
+          );
+        }
+        return undefined;
+      });
       if (existing && !existing.isDirectory()) {
         throw new InputError(`targetPath '${targetInput}' is not a directory`);
       }
@@ -383,6 +406,13 @@ export function createLocalGitBranchAction(options: LocalGitActionOptions) {
         'baseBranch',
       );
       const subject = assertMessage(input.commitMessage ?? '', 'commitMessage');
+      if (
+        input.description !== undefined &&
+        (typeof input.description !== 'string' ||
+          input.description.includes('\u0000'))
+      ) {
+        throw new InputError('description must be a string without NUL');
+      }
       const message = input.description?.trim()
         ? `${subject}\n\n${input.description}`
         : subject;

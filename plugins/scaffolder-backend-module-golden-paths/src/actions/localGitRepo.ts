@@ -218,9 +218,15 @@ export async function assertBranchName(
 ): Promise<string> {
   const invalid = () =>
     new InputError(`${field} '${String(name)}' is not a valid git branch name`);
-  // A leading dash would read as an option, and HEAD as the symbolic ref; git
-  // refuses both as branch names although the ref format allows them.
-  if (typeof name !== 'string' || name.startsWith('-') || name === 'HEAD') {
+  // A leading dash would read as an option, HEAD as the symbolic ref and `@`
+  // as HEAD; git refuses them as branch names although the ref format allows them.
+  if (
+    typeof name !== 'string' ||
+    name.startsWith('-') ||
+    name === 'HEAD' ||
+    name === '@' ||
+    name.includes('\u0000')
+  ) {
     throw invalid();
   }
   try {

@@ -52,6 +52,9 @@ export async function resolveServiceDir(
   workspacePath: string,
   servicePath: string,
 ): Promise<string> {
+  if (servicePath.includes('\u0000')) {
+    throw new InputError('servicePath must not contain NUL characters');
+  }
   if (path.isAbsolute(servicePath) || path.win32.isAbsolute(servicePath)) {
     throw new InputError(
       `servicePath must be relative to the workspace, got '${servicePath}'`,
@@ -65,6 +68,10 @@ export async function resolveServiceDir(
       throw new InputError(
         `servicePath '${servicePath}' points outside the workspace`,
       );
+    }
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOTDIR' || code === 'ENAMETOOLONG') {
+      throw new InputError(`servicePath '${servicePath}' is not a directory`);
     }
     throw error;
   }

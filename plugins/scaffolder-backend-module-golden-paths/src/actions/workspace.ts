@@ -87,6 +87,10 @@ export async function resolveWorkspaceFile(
   if (typeof input !== 'string' || input.trim() === '') {
     throw new InputError(`${field} must be a non-empty relative path`);
   }
+  // The file system refuses NUL with a TypeError; it is bad input here.
+  if (input.includes('\u0000')) {
+    throw new InputError(`${field} must not contain NUL characters`);
+  }
   if (path.isAbsolute(input) || path.win32.isAbsolute(input)) {
     throw new InputError(
       `${field} must be relative to the workspace, got '${input}'`,
@@ -99,6 +103,9 @@ export async function resolveWorkspaceFile(
   } catch (error) {
     // It follows symlinks with realpath, which fails on a file used as a directory.
     if (errorCode(error) === 'ENOTDIR') throw runsThroughFile(field, input);
+    if (errorCode(error) === 'ENAMETOOLONG') {
+      throw new InputError(`${field} is too long a path`);
+    }
     if (isError(error) && error.name === 'NotAllowedError') {
       throw new InputError(`${field} '${input}' points outside the workspace`);
     }

@@ -70,9 +70,15 @@ export function normalizeEntityRef(
   defaults: { defaultKind?: string; defaultNamespace?: string } = {},
 ): string | undefined {
   try {
-    return stringifyEntityRef(
+    const normalized = stringifyEntityRef(
       parseEntityRef(ref.trim(), defaults),
     ).toLocaleLowerCase('en-US');
+    // No valid ref holds control characters or is this long, and PostgreSQL
+    // would refuse a NUL or a value longer than its column.
+    // eslint-disable-next-line no-control-regex
+    return /[\u0000-\u001f]/.test(normalized) || normalized.length > 255
+      ? undefined
+      : normalized;
   } catch {
     return undefined;
   }

@@ -1,4 +1,8 @@
-import { normalizeDoraEvents, toDoraRecords } from './normalize';
+import {
+  normalizeDoraEvents,
+  toDoraRecords,
+  versionOfArtifact,
+} from './normalize';
 
 const cdevent = (type: string, subject: object, extra: object = {}) => ({
   specversion: '1.0',
@@ -94,7 +98,10 @@ describe('normalizeDoraEvents', () => {
         'dev.cdevents.service.rolledback.0.2.0',
         {
           id: 'payments',
-          content: { environment: { id: 'prod' }, artifactId: 'pkg:x' },
+          content: {
+            environment: { id: 'prod' },
+            artifactId: 'pkg:oci/payments@1.4.1',
+          },
         },
         { customData: { resolvesIncidentIds: ['i1'] } },
       ),
@@ -110,6 +117,8 @@ describe('normalizeDoraEvents', () => {
         finishedAt: '2026-11-10T10:00:00.000Z',
         succeeded: true,
         kind: 'rollback',
+        // A rollback puts the earlier version back.
+        version: '1.4.1',
         resolvesIncidentIds: ['i1'],
       },
     });
@@ -168,6 +177,56 @@ describe('normalizeDoraEvents', () => {
       kind: 'deployment',
       record: { id: 'b1', kind: 'deploy', environment: 'production' },
     });
+  });
+
+  it('reads the deployed version from the plain form and CDEvents', () => {
+    const [plain] = normalizeDoraEvents({
+      id: 'd1',
+      type: 'deployment',
+      service: 'payments',
+      environment: 'staging',
+      finishedAt: '2026-11-10T10:00:00Z',
+      succeeded: true,
+      version: ' 1.4.2 ',
+    });
+    expect(plain.record).toMatchObject({ version: '1.4.2' });
+    const [cd] = normalizeDoraEvents(
+      cdevent('dev.cdevents.service.deployed.0.2.0', {
+        id: 'payments',
+        content: {
+          environment: { id: 'staging' },
+          artifactId: 'pkg:oci/payments@1.4.2?repository_url=ghcr.io/acme',
+        },
+      }),
+    );
+    expect(cd.record).toMatchObject({ version: '1.4.2' });
+    expect(() =>
+      normalizeDoraEvents({
+        id: 'd1',
+        type: 'deployment',
+        service: 'payments',
+        environment: 'staging',
+        finishedAt: '2026-11-10T10:00:00Z',
+        succeeded: true,
+        version: 142,
+      }),
+    ).toThrow('version must be a non-empty string');
+  });
+
+  it('keeps the version part of a package URL when it is clear', () => {
+    expect(versionOfArtifact('pkg:oci/app@1.4.2')).toBe('1.4.2');
+    expect(versionOfArtifact('pkg:npm/%40acme/app@2.0.0-rc.1#dist')).toBe(
+      '2.0.0-rc.1',
+    );
+    expect(versionOfArtifact('pkg:oci/app@sha256%3Aabc123?arch=amd64')).toBe(
+      'sha256:abc123',
+    );
+    // No version in the purl, or not a purl at all: the whole id.
+    expect(versionOfArtifact('pkg:oci/app')).toBe('pkg:oci/app');
+    expect(versionOfArtifact('pkg:oci/app@')).toBe('pkg:oci/app@');
+    expect(versionOfArtifact('ghcr.io/acme/app:1.4.2')).toBe(
+      'ghcr.io/acme/app:1.4.2',
+    );
   });
 
   it('names the field of a malformed event, with its batch index', () => {

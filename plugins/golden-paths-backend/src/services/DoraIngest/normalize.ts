@@ -81,6 +81,7 @@ function normalizePlainEvent(o: Json, at: string): DoraEvent {
         o.kind === undefined
           ? 'deploy'
           : oneOf(o, 'kind', ['deploy', 'rollback'], at),
+      ...optionalString(o, 'version', at),
       ...optionalStrings(o, 'changeIds', at),
       ...optionalStrings(o, 'resolvesIncidentIds', at),
     };
@@ -162,6 +163,12 @@ function normalizeCloudEvent(o: Json, at: string): DoraEvent {
       ? time(context, 'timestamp', `${dataAt}context.`)
       : time(o, 'time', ce);
   const id = `cdevents:${source}:${ceId}`;
+  // The stored id holds both; its column takes 512 characters.
+  if (id.length > 512) {
+    throw new InputError(
+      `${ce}source and ${ce}id must be at most 500 characters together`,
+    );
+  }
   const [, what] = match;
 
   if (what.startsWith('service.')) {
@@ -179,6 +186,13 @@ function normalizeCloudEvent(o: Json, at: string): DoraEvent {
       finishedAt: timestamp,
       succeeded: true,
       kind: what === 'service.rolledback' ? 'rollback' : 'deploy',
+      ...(content.artifactId !== undefined
+        ? {
+            version: versionOfArtifact(
+              string(content, 'artifactId', `${dataAt}subject.content.`),
+            ),
+          }
+        : {}),
       ...optionalStrings(custom, 'changeIds', customAt),
       ...optionalStrings(custom, 'resolvesIncidentIds', customAt),
     };
@@ -229,6 +243,27 @@ function normalizeCloudEvent(o: Json, at: string): DoraEvent {
         : {}),
     },
   };
+}
+
+/**
+ * The version in a CDEvents `artifactId`. For a package URL such as
+ * `pkg:oci/payments@1.4.2?repository_url=ghcr.io/acme` it is the part after
+ * the `@` (percent-decoded, so a digest reads `sha256:…`); any other id is
+ * the version as a whole, since nothing in it says which part is one.
+ *
+ * @internal
+ */
+export function versionOfArtifact(artifactId: string): string {
+  if (!artifactId.startsWith('pkg:')) return artifactId;
+  const path = artifactId.split(/[?#]/)[0];
+  const at = path.lastIndexOf('@');
+  // `@` inside the namespace is encoded (%40), so the last one starts the version.
+  if (at <= 'pkg:'.length || at === path.length - 1) return artifactId;
+  try {
+    return decodeURIComponent(path.slice(at + 1));
+  } catch {
+    return artifactId;
+  }
 }
 
 /** The context id a CDEvents `links` list points at (the causing deployment). */
@@ -326,6 +361,10 @@ function string(o: Json, key: string, at: string): string {
   if (value.length > 255) {
     throw new InputError(`${at}${key} must be at most 255 characters`);
   }
+  // PostgreSQL text cannot hold NUL.
+  if (value.includes('\u0000')) {
+    throw new InputError(`${at}${key} must not contain NUL characters`);
+  }
   return value.trim();
 }
 
@@ -361,6 +400,12 @@ function time(o: Json, key: string, at: string): string {
   return new Date(ms).toISOString();
 }
 
+function optionalString(o: Json, key: string, at: string) {
+  return o[key] === undefined || o[key] === null
+    ? {}
+    : { [key]: string(o, key, at) };
+}
+
 function optionalStrings(o: Json, key: string, at: string) {
   const value = o[key];
   if (value === undefined || value === null) return {};
@@ -372,3 +417,11 @@ function optionalStrings(o: Json, key: string, at: string) {
   }
   return { [key]: value as string[] };
 }
+
+// Field readers shared with the GitHub webhook, so both name fields alike.
+export {
+  object as requireObject,
+  string as requireString,
+  time as requireTime,
+  header as readHeader,
+};

@@ -1,16 +1,24 @@
 import {
   AuthService,
   BackstageCredentials,
+  RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_DORA_ID,
+  DEFAULT_PRODUCTION_ENVIRONMENTS,
+  DoraBands,
   DoraMetrics,
+  DoraTrend,
   DoraWindow,
+  EnvironmentProgression,
   computeDoraMetrics,
   computeDoraMetricsByGroup,
+  computeDoraTrend,
+  environmentProgression,
+  resolveDoraBands,
 } from '@paved/backstage-plugin-golden-paths-common';
 import { ComplianceStore } from '../../database/ComplianceStore';
 import { DoraEvent, DoraEventStore } from '../../database/DoraEventStore';
@@ -18,7 +26,14 @@ import { normalizeEntityRef } from '../ComplianceService';
 import { toDoraRecords } from '../DoraIngest/normalize';
 
 const ANNOTATION_PROJECT_SLUG = 'github.com/project-slug';
-const PAGE = 500;
+/**
+ * How long a match is trusted without asking the catalog again: a dora id
+ * moved to another service is picked up within this time. Keys that matched
+ * nothing are never cached, so a new service is matched at once.
+ */
+const MATCH_CACHE_MS = 5 * 60 * 1000;
+const MATCH_CACHE_SIZE = 50_000;
+const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * What one ingestion did.
@@ -46,23 +61,122 @@ export type TemplateVersionDoraMetrics = {
 };
 
 /**
+ * How DORA metrics are computed, from `goldenPaths.dora`.
+ *
+ * @public
+ */
+export type DoraConfig = {
+  /** Environment names that count as production (case-insensitive). */
+  productionEnvironments: readonly string[];
+  /** Band overrides per metric, already checked by `resolveDoraBands`. */
+  bands?: Partial<DoraBands>;
+};
+
+const BAND_THRESHOLDS: { [M in keyof DoraBands]: Array<keyof DoraBands[M]> } = {
+  deploymentFrequency: [
+    'eliteAtLeastPerDay',
+    'highAtLeastPerDay',
+    'mediumAtLeastPerDay',
+  ],
+  changeLeadTime: ['eliteBelowHours', 'highBelowHours', 'mediumBelowHours'],
+  changeFailRate: ['eliteAtMost', 'highAtMost', 'mediumAtMost'],
+  failedDeploymentRecoveryTime: [
+    'eliteBelowHours',
+    'highBelowHours',
+    'mediumBelowHours',
+  ],
+  deploymentReworkRate: ['eliteAtMost', 'highAtMost', 'mediumAtMost'],
+};
+
+/**
+ * Reads `goldenPaths.dora.productionEnvironments` and `goldenPaths.dora.bands`.
+ * A metric's band override needs all three of its thresholds; bands out of
+ * order fail the start, since they would band silently wrong.
+ *
+ * @public
+ */
+export function readDoraConfig(config: RootConfigService): DoraConfig {
+  const productionEnvironments =
+    config.getOptionalStringArray('goldenPaths.dora.productionEnvironments') ??
+    DEFAULT_PRODUCTION_ENVIRONMENTS;
+  if (productionEnvironments.length === 0) {
+    throw new Error(
+      'goldenPaths.dora.productionEnvironments must name at least one environment',
+    );
+  }
+  const bandsConfig = config.getOptionalConfig('goldenPaths.dora.bands');
+  if (!bandsConfig) return { productionEnvironments };
+  const bands: Record<string, Record<string, number>> = {};
+  for (const metric of bandsConfig.keys()) {
+    const thresholds = BAND_THRESHOLDS[metric as keyof DoraBands] as
+      | string[]
+      | undefined;
+    if (!thresholds) {
+      throw new Error(
+        `goldenPaths.dora.bands.${metric} is not a DORA metric; use one of ${Object.keys(
+          BAND_THRESHOLDS,
+        ).join(', ')}`,
+      );
+    }
+    const metricConfig = bandsConfig.getConfig(metric);
+    bands[metric] = Object.fromEntries(
+      thresholds.map(t => [t, metricConfig.getNumber(t)]),
+    );
+  }
+  try {
+    resolveDoraBands(bands as Partial<DoraBands>);
+  } catch (error) {
+    throw new Error(`goldenPaths.dora.bands: ${(error as Error).message}`);
+  }
+  return { productionEnvironments, bands: bands as Partial<DoraBands> };
+}
+
+/**
  * Ingests DORA events, matching them to catalog entities, and computes the
  * metrics with the pure functions of the common package.
  *
  * @public
  */
 export class DoraService {
+  private readonly doraConfig: DoraConfig;
+  /** Recent matches (key → service and when), so ingest rarely asks the catalog. */
+  private readonly matched = new Map<string, { ref: string; at: number }>();
+
   constructor(
     private readonly deps: {
       auth: AuthService;
       catalog: CatalogService;
       events: DoraEventStore;
       compliance: ComplianceStore;
+      /** Defaults to the default production environments and bands. */
+      config?: DoraConfig;
     },
-  ) {}
+  ) {
+    this.doraConfig = deps.config ?? {
+      productionEnvironments: DEFAULT_PRODUCTION_ENVIRONMENTS,
+    };
+  }
 
   /** Stores normalized events, each matched to a service if one is known. */
   async ingest(events: DoraEvent[], now: Date): Promise<DoraIngestSummary> {
+    // Clocks drift, but not by a day: an event from the future is a mistake
+    // that would skew every window it lands in.
+    const latest = now.getTime() + FUTURE_TOLERANCE_MS;
+    events.forEach((event, i) => {
+      for (const [field, value] of Object.entries(event.record)) {
+        if (
+          field.endsWith('At') &&
+          typeof value === 'string' &&
+          Date.parse(value) > latest
+        ) {
+          throw new InputError(
+            `${
+              events.length > 1 ? `[${i}].` : ''
+            }${field} ${value} is in the future`,
+          );
+        }
+      }
+    });
     const matches = await this.match(events.map(e => e.matchKey));
     const matched = events.map(e => ({
       ...e,
@@ -86,7 +200,11 @@ export class DoraService {
   /** Metrics over the events of these services (one, or an owner's). */
   async metricsFor(entityRefs: string[], window: DoraWindow) {
     const events = await this.deps.events.listForEntities(entityRefs, window);
-    return computeDoraMetrics({ ...toDoraRecords(events), window });
+    return computeDoraMetrics({
+      ...toDoraRecords(events),
+      ...this.doraConfig,
+      window,
+    });
   }
 
   /** The metrics of one service, which the caller must be able to read. */
@@ -95,14 +213,11 @@ export class DoraService {
     window: DoraWindow,
     options: { credentials: BackstageCredentials },
   ) {
-    const entity = await this.deps.catalog.getEntityByRef(entityRef, options);
-    if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
-    }
+    const entityRefs = await this.readableEntity(entityRef, options);
     return {
       window,
-      entityRefs: [entityRef],
-      metrics: await this.metricsFor([entityRef], window),
+      entityRefs,
+      metrics: await this.metricsFor(entityRefs, window),
     };
   }
 
@@ -112,6 +227,73 @@ export class DoraService {
     window: DoraWindow,
     options: { credentials: BackstageCredentials },
   ) {
+    const entityRefs = await this.ownedComponents(owner, options);
+    return {
+      window,
+      entityRefs,
+      metrics: await this.metricsFor(entityRefs, window),
+    };
+  }
+
+  /**
+   * The metrics of one service or of an owner's Components per bucket of
+   * `bucketDays` days, from a single read of their events.
+   */
+  async trend(
+    scope: { entityRef: string } | { owner: string },
+    window: DoraWindow,
+    bucketDays: number,
+    options: { credentials: BackstageCredentials },
+  ): Promise<DoraTrend> {
+    const entityRefs =
+      'entityRef' in scope
+        ? await this.readableEntity(scope.entityRef, options)
+        : await this.ownedComponents(scope.owner, options);
+    const events = await this.deps.events.listForEntities(entityRefs, window);
+    return computeDoraTrend(
+      { ...toDoraRecords(events), ...this.doraConfig, window },
+      bucketDays,
+    );
+  }
+
+  /**
+   * The version in each environment of one service and its promotion
+   * history, from all its deployments; the caller must be able to read it.
+   */
+  async environments(
+    entityRef: string,
+    limit: number,
+    options: { credentials: BackstageCredentials },
+  ): Promise<{ entityRef: string } & EnvironmentProgression> {
+    await this.readableEntity(entityRef, options);
+    const { deployments } = toDoraRecords(
+      await this.deps.events.listDeployments(entityRef),
+    );
+    return {
+      entityRef,
+      ...environmentProgression(
+        deployments,
+        this.doraConfig.productionEnvironments,
+        { limit },
+      ),
+    };
+  }
+
+  private async readableEntity(
+    entityRef: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<string[]> {
+    const entity = await this.deps.catalog.getEntityByRef(entityRef, options);
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    }
+    return [entityRef];
+  }
+
+  private async ownedComponents(
+    owner: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<string[]> {
     const { items } = await this.deps.catalog.getEntities(
       {
         filter: { kind: 'Component', 'relations.ownedBy': owner },
@@ -119,12 +301,7 @@ export class DoraService {
       },
       options,
     );
-    const entityRefs = items.map(e => stringifyEntityRef(e).toLowerCase());
-    return {
-      window,
-      entityRefs,
-      metrics: await this.metricsFor(entityRefs, window),
-    };
+    return items.map(e => stringifyEntityRef(e).toLowerCase());
   }
 
   /**
@@ -136,32 +313,18 @@ export class DoraService {
     window: DoraWindow,
     filter: { templateRef?: string; owner?: string },
   ): Promise<{ window: DoraWindow; groups: TemplateVersionDoraMetrics[] }> {
-    const versionOf = new Map<
-      string,
-      { templateRef: string; version: string }
-    >();
-    for (let offset = 0; ; offset += PAGE) {
-      const { items, totalCount } = await this.deps.compliance.listEvaluations({
-        ...filter,
-        limit: PAGE,
-        offset,
-      });
-      for (const e of items) {
-        if (e.templateRef && e.currentVersion) {
-          versionOf.set(e.entityRef, {
-            templateRef: e.templateRef,
-            version: e.currentVersion,
-          });
-        }
-      }
-      if (offset + PAGE >= totalCount || items.length === 0) break;
-    }
+    const versionOf = new Map(
+      (await this.deps.compliance.listTemplateVersions(filter)).map(v => [
+        v.entityRef,
+        v,
+      ]),
+    );
     const events = await this.deps.events.listForEntities(
       [...versionOf.keys()],
       window,
     );
     const groups = computeDoraMetricsByGroup(
-      { ...toDoraRecords(events), window },
+      { ...toDoraRecords(events), ...this.doraConfig, window },
       d => {
         const v = versionOf.get(d.entityRef);
         return v && JSON.stringify([v.templateRef, v.version]);
@@ -183,9 +346,32 @@ export class DoraService {
    * events need not be able to read the services.
    */
   private async match(keys: string[]): Promise<Map<string, string>> {
-    const distinct = [...new Set(keys)];
+    const now = Date.now();
     const result = new Map<string, string>();
-    if (distinct.length === 0) return result;
+    const missing: string[] = [];
+    for (const key of new Set(keys)) {
+      const hit = this.matched.get(key);
+      if (hit && now - hit.at < MATCH_CACHE_MS) result.set(key, hit.ref);
+      else missing.push(key);
+    }
+    if (missing.length > 0) {
+      for (const [key, ref] of await this.matchInCatalog(missing)) {
+        result.set(key, ref);
+        // Oldest first: a full cache forgets the entry it learned earliest.
+        this.matched.delete(key);
+        this.matched.set(key, { ref, at: now });
+        if (this.matched.size > MATCH_CACHE_SIZE) {
+          this.matched.delete(this.matched.keys().next().value!);
+        }
+      }
+    }
+    return result;
+  }
+
+  private async matchInCatalog(
+    distinct: string[],
+  ): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
     const credentials = await this.deps.auth.getOwnServiceCredentials();
     const lower = new Map(distinct.map(k => [k.toLowerCase(), k]));
     const byAnnotation = async (annotation: string) => {

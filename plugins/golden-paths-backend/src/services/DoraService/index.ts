@@ -1,5 +1,6 @@
-export { DoraService } from './DoraService';
+export { DoraService, readDoraConfig } from './DoraService';
 export type {
+  DoraConfig,
   DoraIngestSummary,
   TemplateVersionDoraMetrics,
 } from './DoraService';

@@ -19,6 +19,8 @@ import { DatabaseExemptionStore } from '../../database/DatabaseExemptionStore';
 import { DatabaseTemplateVersionStore } from '../../database/DatabaseTemplateVersionStore';
 import { ComplianceSweepTask } from '../../tasks/ComplianceSweepTask';
 import { ComplianceService } from '../ComplianceService';
+import { DatabaseSkeletonStore } from '../../database/DatabaseSkeletonStore';
+import { SkeletonArchive } from '../SkeletonArchive';
 import { DriftService } from './DriftService';
 
 jest.setTimeout(60_000);
@@ -245,6 +247,172 @@ describe('DriftService', () => {
       },
     });
   });
+
+  it('renders the archived copy of the latest version when the source is gone', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const config = mockServices.rootConfig();
+    const logger = mockServices.logger.mock();
+    const urlReader = UrlReaders.create({
+      config,
+      logger,
+      factories: [fileReaderFactory],
+    });
+    const archive = new SkeletonArchive({
+      urlReader,
+      config,
+      logger,
+      store: await DatabaseSkeletonStore.create({
+        database: mockServices.database({ knex }),
+      }),
+    });
+    expect(
+      await archive.archiveMissing(
+        [
+          {
+            templateRef: TEMPLATE,
+            baseUrl: templateSource,
+            versions: ['2.0.0'],
+          },
+        ],
+        new Date(),
+      ),
+    ).toEqual({ archived: 1, failed: 0 });
+    const drift = new DriftService({ urlReader, config, logger, archive });
+
+    // The lock points at a source that no longer exists.
+    const outcome = await drift.readDrift(
+      await createRepo('archived', '1.0.0', () => {}, {
+        templateSource: pathToFileURL(
+          path.join(root, 'moved-away', 'template.yaml'),
+        ).toString(),
+      }),
+      { latestVersion: '2.0.0', cache: new Map() },
+    );
+    if (outcome.kind !== 'drift') throw new Error(JSON.stringify(outcome));
+    expect(outcome.drift.comparedWithLatest).toBe(true);
+    expect(outcome.drift.latestProblem).toBeUndefined();
+    expect(outcome.drift.files.map(f => [f.path, f.status])).toEqual([
+      ['Dockerfile', 'changed-by-template'],
+      ['README.md', 'unchanged'],
+      ['src/index.js', 'unchanged'],
+    ]);
+  });
+
+  it.each([
+    ['its source', false],
+    ['its archived copy', true],
+  ])(
+    'pairs a file the template renamed since the service version, read from %s',
+    async (_from, archived) => {
+      const RENAMER = 'template:default/renamer';
+      const templateDir = path.join(root, 'templates', 'renamer');
+      const write = async (file: string, text: string) => {
+        await fs.mkdir(path.dirname(path.join(templateDir, file)), {
+          recursive: true,
+        });
+        await fs.writeFile(path.join(templateDir, file), text);
+      };
+      await write('template.yaml', 'kind: Template\n');
+      await write(
+        'versions/1.0.0/skeleton/README.md',
+        '# ${{ values.name }}\n',
+      );
+      await write('versions/1.0.0/skeleton/src/old.js', 'run();\n');
+      await write(
+        'versions/1.1.0/skeleton/README.md',
+        '# ${{ values.name }}\n',
+      );
+      await write('versions/1.1.0/skeleton/src/mid.js', 'run();\n');
+      await write(
+        'versions/1.1.0/paved.yaml',
+        'version: 1.1.0\nrenames:\n  src/old.js: src/mid.js\n',
+      );
+      await write(
+        'versions/2.0.0/skeleton/README.md',
+        '# ${{ values.name }}\n',
+      );
+      await write('versions/2.0.0/skeleton/src/new.js', 'run();\n');
+      await write(
+        'versions/2.0.0/paved.yaml',
+        'version: 2.0.0\nrenames:\n  src/mid.js: src/new.js\n',
+      );
+      const source = pathToFileURL(
+        path.join(templateDir, 'template.yaml'),
+      ).toString();
+
+      const name = archived ? 'renamed-archived' : 'renamed-source';
+      const files = { 'README.md': `# ${name}\n`, 'src/old.js': 'run();\n' };
+      const lock: PavedLockFile = {
+        schemaVersion: 1,
+        templateRef: RENAMER,
+        version: '1.0.0',
+        templateSource: source,
+        answers: { name },
+        files: Object.entries(files).map(([file, text]) => ({
+          path: file,
+          sha256: sha256(text),
+          ownership: 'shared' as const,
+        })),
+      };
+      const repo = path.join(root, 'repos', name);
+      for (const [file, text] of Object.entries({
+        ...files,
+        '.paved/lock.json': JSON.stringify(lock),
+      })) {
+        await fs.mkdir(path.dirname(path.join(repo, file)), {
+          recursive: true,
+        });
+        await fs.writeFile(path.join(repo, file), text);
+      }
+
+      const config = mockServices.rootConfig();
+      const logger = mockServices.logger.mock();
+      const urlReader = UrlReaders.create({
+        config,
+        logger,
+        factories: [fileReaderFactory],
+      });
+      let archive: SkeletonArchive | undefined;
+      if (archived) {
+        archive = new SkeletonArchive({
+          urlReader,
+          config,
+          logger,
+          store: await DatabaseSkeletonStore.create({
+            database: mockServices.database({
+              knex: await databases.init('SQLITE_3'),
+            }),
+          }),
+        });
+        await archive.archiveMissing(
+          [
+            {
+              templateRef: RENAMER,
+              baseUrl: source,
+              versions: ['1.1.0', '2.0.0'],
+            },
+          ],
+          new Date(),
+        );
+        // Only the archive has the versions now.
+        await fs.rm(path.join(templateDir, 'versions'), { recursive: true });
+      }
+      const drift = new DriftService({ urlReader, config, logger, archive });
+      const outcome = await drift.readDrift(entity(name, '1.0.0'), {
+        latestVersion: '2.0.0',
+        cache: new Map(),
+      });
+      if (outcome.kind !== 'drift') throw new Error(JSON.stringify(outcome));
+      expect(outcome.drift.comparedWithLatest).toBe(true);
+      expect(
+        outcome.drift.files.map(f => [f.path, f.status, f.renamedFrom]),
+      ).toEqual([
+        ['README.md', 'unchanged', undefined],
+        ['src/new.js', 'changed-by-template', 'src/old.js'],
+      ]);
+      expect(outcome.drift.summary).toMatchObject({ deleted: 0, added: 0 });
+    },
+  );
 
   it('marks an unreadable repository unknown and sweeps the others', async () => {
     const knex = await databases.init('SQLITE_3');

@@ -11,14 +11,18 @@ import {
 } from '@backstage/catalog-model';
 import { isError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
-import { fetchContents } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_LOCK,
   FileContent,
   PavedLockFile,
   classifyDrift,
+  compareVersions,
+  sortVersions,
 } from '@paved/backstage-plugin-golden-paths-common';
 import {
+  chainRenames,
+  fetchPublishedVersions,
+  readVersionManifest,
   renderSkeleton,
   stampCatalogInfo,
 } from '@paved/backstage-plugin-scaffolder-backend-module-golden-paths';
@@ -27,6 +31,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ServiceDrift } from '../../database/ComplianceStore';
+import { SkeletonArchive } from '../SkeletonArchive';
 
 const DEFAULT_LOCK_PATH = '.paved/lock.json';
 const CATALOG_INFO_PATH = 'catalog-info.yaml';
@@ -52,10 +57,19 @@ export type DriftOutcome =
  *
  * @public
  */
-export type LatestRenderCache = Map<
-  string,
-  Promise<{ latest?: Map<string, string>; problem?: string }>
->;
+export type LatestRenderCache = Map<string, Promise<LatestRender>>;
+
+/**
+ * The latest version as rendered for a service: path → sha256, and the
+ * files the template renamed since the service's version; or why not.
+ *
+ * @public
+ */
+export type LatestRender = {
+  latest?: Map<string, string>;
+  renames?: Record<string, string>;
+  problem?: string;
+};
 
 function sha256(bytes: Buffer | Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -132,6 +146,8 @@ export class DriftService {
       urlReader: UrlReaderService;
       config: RootConfigService;
       logger: LoggerService;
+      /** Archived skeletons, read before the template's source. */
+      archive?: Pick<SkeletonArchive, 'materialize' | 'archivedVersions'>;
     },
   ) {
     this.integrations = ScmIntegrations.fromConfig(deps.config);
@@ -190,13 +206,13 @@ export class DriftService {
     // The lock file cannot list its own hash.
     current.delete(lockPath);
 
-    const { latest, problem } = await this.latestRender(lock, {
+    const { latest, renames, problem } = await this.latestRender(lock, {
       lockPath,
       latestVersion: options.latestVersion,
       cache: options.cache,
     });
     try {
-      const report = classifyDrift({ lock, current, latest });
+      const report = classifyDrift({ lock, current, latest, renames });
       return {
         kind: 'drift',
         drift: { ...report, ...(problem && { latestProblem: problem }) },
@@ -218,7 +234,7 @@ export class DriftService {
       latestVersion?: string;
       cache: LatestRenderCache;
     },
-  ): Promise<{ latest?: Map<string, string>; problem?: string }> {
+  ): Promise<LatestRender> {
     const { latestVersion } = options;
     if (!latestVersion) {
       return Promise.resolve({
@@ -240,6 +256,7 @@ export class DriftService {
     const key = [
       lock.templateRef,
       templateSource,
+      lock.version,
       latestVersion,
       options.lockPath,
       sha256(stableJson(lock.answers ?? {})),
@@ -251,7 +268,7 @@ export class DriftService {
         version: latestVersion,
         lockPath: options.lockPath,
       }).then(
-        latest => ({ latest }),
+        rendered => rendered,
         error => {
           const problem = `template version ${latestVersion} cannot be rendered: ${messageOf(
             error,
@@ -270,17 +287,51 @@ export class DriftService {
   private async renderVersion(
     lock: PavedLockFile,
     options: { templateSource: string; version: string; lockPath: string },
-  ): Promise<Map<string, string>> {
+  ): Promise<{ latest: Map<string, string>; renames: Record<string, string> }> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'paved-drift-'));
     try {
-      const skeletonDir = path.join(dir, 'skeleton');
-      await fetchContents({
-        reader: this.deps.urlReader,
-        integrations: this.integrations,
-        baseUrl: options.templateSource,
-        fetchUrl: `./versions/${options.version}/skeleton`,
-        outputPath: skeletonDir,
-      });
+      const { version } = options;
+      const after = (v: string) =>
+        compareVersions(v, lock.version) > 0 &&
+        compareVersions(v, version) <= 0;
+      let versionDir: (v: string) => string;
+      let range: string[];
+      // The registry's copy is what was published; the source may have moved
+      // on. Without a copy of the latest version, read the source.
+      const archived = this.deps.archive
+        ? await this.deps.archive.archivedVersions(lock.templateRef)
+        : new Set<string>();
+      if (this.deps.archive && archived.has(version)) {
+        range = sortVersions([...archived].filter(after));
+        versionDir = v => path.join(dir, 'versions', v);
+        for (const v of range) {
+          await this.deps.archive.materialize(
+            lock.templateRef,
+            v,
+            versionDir(v),
+          );
+        }
+      } else {
+        const published = await fetchPublishedVersions({
+          reader: this.deps.urlReader,
+          integrations: this.integrations,
+          templateSource: options.templateSource,
+          outputDir: dir,
+        });
+        if (!published.versions.includes(version)) {
+          throw new Error(
+            `the template source has no published version ${version}`,
+          );
+        }
+        range = published.versions.filter(after);
+        versionDir = published.directoryOf;
+      }
+      // Files the template renamed since the service's version are one file.
+      const manifests = await Promise.all(
+        range.map(v => readVersionManifest(versionDir(v), v)),
+      );
+      const renames = chainRenames(manifests.map(m => m.renames));
+      const skeletonDir = path.join(versionDir(version), 'skeleton');
       const { files } = await renderSkeleton({
         skeletonDir,
         values: lock.answers ?? {},
@@ -302,12 +353,13 @@ export class DriftService {
           // A skeleton without a Component was not stamped at creation either.
         }
       }
-      return new Map(
+      const latest = new Map(
         [...files].map(([file, content]) => [
           file,
           sha256(contentBytes(content)),
         ]),
       );
+      return { latest, renames };
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

@@ -1,2 +1,6 @@
 export { DriftService, repositoryUrlOf } from './DriftService';
-export type { DriftOutcome, LatestRenderCache } from './DriftService';
+export type {
+  DriftOutcome,
+  LatestRender,
+  LatestRenderCache,
+} from './DriftService';

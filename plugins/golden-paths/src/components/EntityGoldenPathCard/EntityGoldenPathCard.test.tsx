@@ -1,8 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import {
+  mockApis,
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   EntityProvider,
   entityRouteRef,
@@ -75,6 +77,19 @@ function evaluation(
   };
 }
 
+// The permission decisions mockApis.permission takes, without importing
+// plugin-permission-common just for a test.
+type Decision = ReturnType<
+  Extract<
+    NonNullable<Parameters<typeof mockApis.permission>[0]>['authorize'],
+    (...args: any[]) => any
+  >
+>;
+const AuthorizeResult = {
+  ALLOW: 'ALLOW' as Decision,
+  DENY: 'DENY' as Decision,
+};
+
 // A fake of the whole API, so each test only says what differs.
 function fakeApi(overrides: Partial<GoldenPathsApi> = {}): GoldenPathsApi {
   return {
@@ -82,13 +97,33 @@ function fakeApi(overrides: Partial<GoldenPathsApi> = {}): GoldenPathsApi {
     getCompliance: jest.fn(async () => evaluation()),
     createExemption: jest.fn(),
     deleteExemption: jest.fn(),
+    listCompliance: jest.fn(),
+    getComplianceSummary: jest.fn(),
+    getComplianceHistory: jest.fn(),
+    getDora: jest.fn(),
+    getDoraByTemplateVersion: jest.fn(),
+    getDoraTrend: jest.fn(),
+    getEnvironments: jest.fn(),
     ...overrides,
   };
 }
 
-function renderCard(api: GoldenPathsApi, entity: Entity = component()) {
+function renderCard(
+  api: GoldenPathsApi,
+  entity: Entity = component(),
+  // The demo's platform team may grant and revoke; most tests play one of them.
+  permissions: (name: string) => Decision = () => AuthorizeResult.ALLOW,
+) {
+  const permissionApi = mockApis.permission({
+    authorize: request => permissions(request.permission.name),
+  });
   return renderInTestApp(
-    <TestApiProvider apis={[[goldenPathsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [goldenPathsApiRef, api],
+        [permissionApiRef, permissionApi],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityGoldenPathCard />
       </EntityProvider>

@@ -14,11 +14,14 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ANNOTATION_SOURCE_TEMPLATE,
   ANNOTATION_TEMPLATE_VERSION,
   compareVersions,
   describeLag,
+  exemptionCreatePermission,
+  exemptionDeletePermission,
   parseVersion,
 } from '@paved/backstage-plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
@@ -131,6 +134,36 @@ function Changelog(props: { versions: GoldenPathTemplateVersion[] }) {
         </Box>
       ))}
     </Box>
+  );
+}
+
+/**
+ * Request or revoke an exemption, shown only to people allowed to; the
+ * backend checks the permission again on every call.
+ */
+function ExemptionActions(props: {
+  evaluation: ComplianceEvaluation;
+  onRequest: () => void;
+  onRevoke: (exemptionId: string) => void;
+}) {
+  const { evaluation, onRequest, onRevoke } = props;
+  const canCreate = usePermission({ permission: exemptionCreatePermission });
+  const canDelete = usePermission({ permission: exemptionDeletePermission });
+  const { exemptionId } = evaluation;
+  return (
+    <>
+      {(evaluation.state === 'warn' || evaluation.state === 'block') &&
+        canCreate.allowed && (
+          <Button variant="outlined" onClick={onRequest}>
+            Request exemption
+          </Button>
+        )}
+      {evaluation.state === 'exempt' && exemptionId && canDelete.allowed && (
+        <Button variant="outlined" onClick={() => onRevoke(exemptionId)}>
+          Revoke exemption
+        </Button>
+      )}
+    </>
   );
 }
 
@@ -259,19 +292,11 @@ function GoldenPathDetails() {
             Upgrade to {latest}
           </LinkButton>
         )}
-        {(evaluation.state === 'warn' || evaluation.state === 'block') && (
-          <Button variant="outlined" onClick={() => setDialogOpen(true)}>
-            Request exemption
-          </Button>
-        )}
-        {evaluation.state === 'exempt' && evaluation.exemptionId && (
-          <Button
-            variant="outlined"
-            onClick={() => revoke(evaluation.exemptionId!)}
-          >
-            Revoke exemption
-          </Button>
-        )}
+        <ExemptionActions
+          evaluation={evaluation}
+          onRequest={() => setDialogOpen(true)}
+          onRevoke={revoke}
+        />
       </Box>
       <ExemptionDialog
         open={dialogOpen}

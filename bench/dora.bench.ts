@@ -1,0 +1,545 @@
+/**
+ * DORA ingest and queries at scale (issue 5, speed section). Targets: ingest
+ * ≥ 5,000 events/s as single events and ≥ 50,000 events/s batched, over
+ * loopback HTTP; `GET /dora` p95 ≤ 50 ms per service, ≤ 250 ms per team of
+ * 500 services, ≤ 2 s for the org-wide per-template-version breakdown, at the
+ * reference size of 30k services, 1M production deployments, 100k incidents
+ * and 2M changes; cost linear in events (100k, 1M, 3M deployments).
+ *
+ * For each engine (SQLite on a temp file, PostgreSQL in `paved_bench_dora`,
+ * dropped at the end): starts the real plugin with `startTestBackend` on that
+ * database and an in-memory catalog of 30k services (lib/doraGenerator), runs
+ * the compliance sweep through `POST /admin/sweep` (the template-version
+ * breakdown reads its rows), then for each size, in increasing order, grows
+ * the events table to that many deployments (and their changes and
+ * incidents) through the real `DatabaseDoraEventStore.ingest`, and times each
+ * query over HTTP next to the bare SQL aggregate it needs, on the same data.
+ * Last, on the largest table, ingest through `POST /events`: single events
+ * from 50 concurrent callers, then batches of 1,000.
+ *
+ * Sizes: PAVED_BENCH_SIZES=100k,1m,3m (deployments; default 100k,300k).
+ * Engines: PAVED_BENCH_ENGINES=sqlite,postgres (default both).
+ * Services: PAVED_BENCH_SERVICES (default 30000); for ingest,
+ * PAVED_BENCH_INGEST_SERVICES (default 30000). Ingest volume:
+ * PAVED_BENCH_SINGLE_EVENTS (default 10000), PAVED_BENCH_BATCHES (default 50).
+ *
+ * Run: `npm run bench -- dora`
+ */
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { startBenchPlugin } from './lib/benchPlugin';
+import { Knex } from 'knex';
+import { performance } from 'node:perf_hooks';
+import { DatabaseDoraEventStore } from '../plugins/golden-paths-backend/src/database/DatabaseDoraEventStore';
+import { seededRandom } from './lib/catalogGenerator';
+import {
+  BenchDatabase,
+  BenchEngine,
+  benchEngines,
+  createBenchDatabase,
+  percentile,
+} from './lib/databases';
+import {
+  DoraCatalog,
+  doraEventCounts,
+  generateDoraCatalog,
+  generateDoraEvents,
+  plainDeployment,
+} from './lib/doraGenerator';
+import { machineInfo, markdownTable } from './lib/report';
+import { formatMs } from './lib/timing';
+
+const SIZES = (process.env.PAVED_BENCH_SIZES ?? '100k,300k')
+  .split(',')
+  .map(parseSize)
+  .sort((a, b) => a - b);
+const SERVICES = Number(process.env.PAVED_BENCH_SERVICES ?? 30_000);
+// Deployments spread over a year; the default window is the last 30 days,
+// and the store reads 90 days before it.
+const DAYS = 365;
+const TABLE = 'golden_paths_dora_events';
+const LOOKBACK_MS = 90 * 24 * 3_600_000;
+const WINDOW_MS = 30 * 24 * 3_600_000;
+const SINGLE_EVENTS = Number(process.env.PAVED_BENCH_SINGLE_EVENTS ?? 10_000);
+const BATCHES = Number(process.env.PAVED_BENCH_BATCHES ?? 50);
+const BATCH = 1000;
+const CONCURRENCY = 50;
+const INGEST_SERVICES = Number(
+  process.env.PAVED_BENCH_INGEST_SERVICES ?? 30_000,
+);
+
+function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
+  if (!m) throw new Error(`PAVED_BENCH_SIZES: cannot read ${text}`);
+  const unit = { '': 1, k: 1_000, m: 1_000_000 }[m[2].toLowerCase()]!;
+  return Math.round(Number(m[1]) * unit);
+}
+
+const sizeLabel = (n: number) =>
+  n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n);
+
+type QueryRow = {
+  engine: BenchEngine;
+  deployments: number;
+  rows: number;
+  query: string;
+  target: number;
+  http: number[];
+  sql: number[];
+  detail: string;
+};
+type LoadRow = {
+  engine: BenchEngine;
+  deployments: number;
+  rows: number;
+  ms: number;
+};
+type IngestRow = {
+  engine: BenchEngine;
+  tableRows: number;
+  mode: string;
+  events: number;
+  stored: number;
+  errors: number;
+  ms: number;
+  latencies: number[];
+  target: number;
+};
+
+const authorization = `Bearer ${mockCredentials.user.token()}`;
+
+async function getJson(url: string) {
+  const res = await fetch(url, { headers: { authorization } });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const result = await fn();
+  return [performance.now() - started, result];
+}
+
+/** The rows the store reads for these services and window, counted by kind. */
+function bareAggregate(
+  knex: Knex,
+  window: { from: Date; to: Date },
+  entityRefs?: string[],
+) {
+  const q = knex(TABLE)
+    .select('kind')
+    .count({ n: '*' })
+    .where('occurred_at', '>=', new Date(window.from.getTime() - LOOKBACK_MS))
+    .where('occurred_at', '<', window.to)
+    .groupBy('kind');
+  return entityRefs ? q.whereIn('entity_ref', entityRefs) : q;
+}
+
+/** The same, per template version: joined with the sweep's rows. */
+function bareAggregateByVersion(knex: Knex, window: { from: Date; to: Date }) {
+  return knex(`${TABLE} as e`)
+    .join('golden_paths_compliance as c', 'c.entity_ref', 'e.entity_ref')
+    .select('c.template_ref', 'c.current_version', 'e.kind')
+    .count({ n: '*' })
+    .whereNotNull('c.template_ref')
+    .whereNotNull('c.current_version')
+    .where('e.occurred_at', '>=', new Date(window.from.getTime() - LOOKBACK_MS))
+    .where('e.occurred_at', '<', window.to)
+    .groupBy('c.template_ref', 'c.current_version', 'e.kind');
+}
+
+async function benchEngine(
+  engine: BenchEngine,
+  catalog: DoraCatalog,
+  out: {
+    loads: LoadRow[];
+    queries: QueryRow[];
+    ingest: IngestRow[];
+    errors: string[];
+  },
+) {
+  const db: BenchDatabase = await createBenchDatabase(
+    engine,
+    'paved_bench_dora',
+  );
+  let backend = await startBenchPlugin(catalog.entities, db.knex);
+  try {
+    let base = `http://127.0.0.1:${backend.server.port()}/api/golden-paths`;
+    const sweep = await fetch(`${base}/admin/sweep`, {
+      method: 'POST',
+      headers: { authorization },
+    });
+    if (!sweep.ok)
+      throw new Error(`sweep: ${sweep.status} ${await sweep.text()}`);
+    const store = new DatabaseDoraEventStore(db.knex);
+    const now = new Date();
+    const window = { from: new Date(now.getTime() - WINDOW_MS), to: now };
+    const random = seededRandom(11);
+    const anyService = () =>
+      catalog.componentRefs[
+        Math.floor(random() * catalog.componentRefs.length)
+      ];
+    const team = catalog.entities
+      .filter(e => e.relations?.[0]?.targetRef === catalog.bigOwner.ref)
+      .map(e => `component:default/${e.metadata.name}`);
+    if (team.length !== catalog.bigOwner.services) {
+      throw new Error(
+        `team of ${team.length}, expected ${catalog.bigOwner.services}`,
+      );
+    }
+
+    let loaded = 0;
+    let rows = 0;
+    for (const size of SIZES) {
+      process.stderr.write(
+        `dora bench: ${engine}, loading ${sizeLabel(size)} deployments…\n`,
+      );
+      const [ms] = await timed(async () => {
+        for (const chunk of generateDoraEvents({
+          entityRefs: catalog.componentRefs,
+          from: loaded,
+          to: size,
+          now,
+          days: DAYS,
+        })) {
+          const { stored } = await store.ingest(chunk, now);
+          if (stored !== chunk.length) {
+            throw new Error(`stored ${stored} of ${chunk.length}`);
+          }
+        }
+      });
+      const c = doraEventCounts(loaded, size);
+      out.loads.push({
+        engine,
+        deployments: size,
+        rows: c.deployments + c.changes + c.incidents,
+        ms,
+      });
+      loaded = size;
+      const [{ n }] = await db.knex(TABLE).count({ n: '*' });
+      rows = Number(n);
+      if (engine === 'postgres') await db.knex.raw(`ANALYZE ${TABLE}`);
+
+      process.stderr.write(
+        `dora bench: ${engine}, ${sizeLabel(size)}: queries…\n`,
+      );
+      const large = size > 1_000_000;
+      const queries: Array<{
+        query: string;
+        target: number;
+        runs: number;
+        url: () => string;
+        sql: () => Promise<unknown>;
+        check: (body: any) => string;
+      }> = [
+        {
+          query: 'per service (`?entityRef=`)',
+          target: 50,
+          runs: 200,
+          url: () =>
+            `${base}/dora?entityRef=${encodeURIComponent(anyService())}`,
+          sql: () => bareAggregate(db.knex, window, [anyService()]),
+          check: b =>
+            `${b.metrics.deploymentFrequency.sample} deployments in window (last run)`,
+        },
+        {
+          query: `per team (\`?owner=\`, ${team.length} services)`,
+          target: 250,
+          runs: large ? 10 : 30,
+          url: () =>
+            `${base}/dora?owner=${encodeURIComponent(catalog.bigOwner.ref)}`,
+          sql: () => bareAggregate(db.knex, window, team),
+          check: b => {
+            if (b.entityRefs.length !== team.length) {
+              throw new Error(
+                `owner query covered ${b.entityRefs.length} services`,
+              );
+            }
+            return `${b.metrics.deploymentFrequency.sample} deployments in window`;
+          },
+        },
+        {
+          query: 'org-wide per template version (`?groupBy=templateVersion`)',
+          target: 2000,
+          runs: large ? 3 : 5,
+          url: () => `${base}/dora?groupBy=templateVersion`,
+          sql: () => bareAggregateByVersion(db.knex, window),
+          check: b => {
+            const deployments = b.groups.reduce(
+              (sum: number, g: any) =>
+                sum + g.metrics.deploymentFrequency.sample,
+              0,
+            );
+            if (b.groups.length === 0)
+              throw new Error('no template-version groups');
+            return `${b.groups.length} groups, ${deployments} deployments in window`;
+          },
+        },
+      ];
+      for (const q of queries) {
+        let detail = '';
+        const http: number[] = [];
+        const sql: number[] = [];
+        // One warm-up each, untimed.
+        detail = q.check(await getJson(q.url()));
+        await q.sql();
+        for (let i = 0; i < q.runs; i++) {
+          const [ms1, body] = await timed(() => getJson(q.url()));
+          http.push(ms1);
+          if (i === q.runs - 1) detail = q.check(body);
+          const [ms2] = await timed(() => q.sql());
+          sql.push(ms2);
+        }
+        out.queries.push({
+          engine,
+          deployments: size,
+          rows,
+          query: q.query,
+          target: q.target,
+          http,
+          sql,
+          detail,
+        });
+      }
+    }
+
+    // Ingest over loopback HTTP, into the largest table, spread over the
+    // first INGEST_SERVICES services of the whole catalog (indexed lookups,
+    // see lib/indexedCatalog.ts).
+    process.stderr.write(`dora bench: ${engine}: ingest…\n`);
+    await backend.stop();
+    const ingestIds = new Set(catalog.doraIds.slice(0, INGEST_SERVICES));
+    const ingestEntities = catalog.entities.filter(
+      e =>
+        e.kind !== 'Component' ||
+        ingestIds.has(String(e.metadata.annotations?.['paved.dev/dora-id'])),
+    );
+    backend = await startBenchPlugin(ingestEntities, db.knex);
+    base = `http://127.0.0.1:${backend.server.port()}/api/golden-paths`;
+    const idPrefix = `ingest-${engine}-${Date.now()}`;
+    const recent = (i: number) => new Date(now.getTime() - (i % 1000) * 60_000);
+    let firstError: string | undefined;
+    const post = async (body: unknown) => {
+      const started = performance.now();
+      try {
+        const res = await fetch(`${base}/events`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        const json = (await res.json()) as {
+          stored?: number;
+          error?: { message?: string };
+        };
+        if (!res.ok) firstError ??= `${res.status} ${json.error?.message}`;
+        return {
+          ok: res.ok,
+          stored: json.stored ?? 0,
+          ms: performance.now() - started,
+        };
+      } catch (error) {
+        firstError ??= String(error);
+        return { ok: false, stored: 0, ms: performance.now() - started };
+      }
+    };
+    const runIngest = async (
+      mode: string,
+      requests: number,
+      concurrency: number,
+      bodyOf: (i: number) => unknown,
+      eventsPer: number,
+      target: number,
+    ) => {
+      let next = 0;
+      let stored = 0;
+      let errors = 0;
+      const latencies: number[] = [];
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < requests) {
+            const i = next++;
+            const r = await post(bodyOf(i));
+            latencies.push(r.ms);
+            stored += r.stored;
+            if (!r.ok) errors++;
+          }
+        }),
+      );
+      out.ingest.push({
+        engine,
+        tableRows: rows,
+        mode,
+        events: requests * eventsPer,
+        stored,
+        errors,
+        ms: performance.now() - started,
+        latencies,
+        target,
+      });
+      if (firstError) {
+        out.errors.push(`${engine}, ${mode}: first error ${firstError}`);
+        firstError = undefined;
+      }
+    };
+    const doraId = (i: number) => catalog.doraIds[i % INGEST_SERVICES];
+    // Warm-up: connections and JIT.
+    for (let i = 0; i < 200; i++) {
+      await post(plainDeployment(`${idPrefix}-w-${i}`, doraId(i), recent(i)));
+    }
+    await runIngest(
+      `single events, ${CONCURRENCY} concurrent callers`,
+      SINGLE_EVENTS,
+      CONCURRENCY,
+      i => plainDeployment(`${idPrefix}-s-${i}`, doraId(i * 7), recent(i)),
+      1,
+      5000,
+    );
+    await runIngest(
+      `batches of ${BATCH}, 4 concurrent callers`,
+      BATCHES,
+      4,
+      b =>
+        Array.from({ length: BATCH }, (_, j) =>
+          plainDeployment(
+            `${idPrefix}-b-${b}-${j}`,
+            doraId(b * BATCH + j),
+            recent(j),
+          ),
+        ),
+      BATCH,
+      50_000,
+    );
+  } finally {
+    await backend.stop();
+    await db.drop();
+  }
+}
+
+async function main() {
+  const { engines, postgresVersion, notes } = await benchEngines();
+  const catalog = generateDoraCatalog(SERVICES);
+  const out = {
+    loads: [] as LoadRow[],
+    queries: [] as QueryRow[],
+    ingest: [] as IngestRow[],
+    errors: [] as string[],
+  };
+  for (const engine of engines) {
+    await benchEngine(engine, catalog, out);
+  }
+
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+  const lines = ['## DORA ingest and queries', '', ...machineInfo()];
+  if (postgresVersion) lines.push(`- PostgreSQL: ${postgresVersion}`);
+  lines.push(
+    `- catalog: in-memory \`catalogServiceMock\` with indexed lookups (lib/indexedCatalog.ts), ${SERVICES} services; per deployment 2 changes, 1 incident per 10 deployments, over ${DAYS} days`,
+    ...notes.map(n => `- ${n}`),
+    '',
+    'Bulk load (the real `DatabaseDoraEventStore.ingest`, 5,000 deployments and their events per call; not HTTP):',
+    '',
+    markdownTable(
+      ['engine', 'deployments (total)', 'rows added', 'ms', 'rows/s'],
+      out.loads.map(l => [
+        l.engine,
+        sizeLabel(l.deployments),
+        l.rows.toLocaleString('en-US'),
+        formatMs(l.ms),
+        Math.round((l.rows * 1000) / l.ms).toLocaleString('en-US'),
+      ]),
+    ),
+    '',
+    'Queries, one caller at a time, default window (last 30 days; the store reads 90 days before it too). "bare SQL" is the aggregate each query needs (rows of those services in the same time range, counted by kind; per template version joined with the compliance rows), timed right after each request on the same data:',
+    '',
+    markdownTable(
+      [
+        'engine',
+        'deployments',
+        'table rows',
+        'query',
+        'runs',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'bare SQL p50 ms',
+        'bare SQL p95 ms',
+        'target p95',
+        'within target',
+        'answer',
+      ],
+      out.queries.map(q => {
+        const h = sorted(q.http);
+        const s = sorted(q.sql);
+        const p95 = percentile(h, 0.95);
+        return [
+          q.engine,
+          sizeLabel(q.deployments),
+          q.rows.toLocaleString('en-US'),
+          q.query,
+          String(h.length),
+          formatMs(percentile(h, 0.5)),
+          formatMs(p95),
+          formatMs(percentile(h, 0.99)),
+          formatMs(percentile(s, 0.5)),
+          formatMs(percentile(s, 0.95)),
+          q.target >= 1000 ? `${q.target / 1000} s` : `${q.target} ms`,
+          p95 <= q.target ? 'yes' : '**no**',
+          q.detail,
+        ];
+      }),
+    ),
+    '',
+    `Ingest through \`POST /api/golden-paths/events\` over loopback HTTP (client in the same process), into the largest table above, services from a catalog of ${INGEST_SERVICES}; every event new:`,
+    '',
+    markdownTable(
+      [
+        'engine',
+        'table rows before',
+        'mode',
+        'events',
+        'stored',
+        'errors',
+        'seconds',
+        'events/s',
+        'request p50 ms',
+        'request p95 ms',
+        'request p99 ms',
+        'target',
+        'within target',
+      ],
+      out.ingest.map(r => {
+        const l = sorted(r.latencies);
+        const rate = (r.stored * 1000) / r.ms;
+        return [
+          r.engine,
+          r.tableRows.toLocaleString('en-US'),
+          r.mode,
+          r.events.toLocaleString('en-US'),
+          r.stored.toLocaleString('en-US'),
+          String(r.errors),
+          (r.ms / 1000).toFixed(1),
+          Math.round(rate).toLocaleString('en-US'),
+          formatMs(percentile(l, 0.5)),
+          formatMs(percentile(l, 0.95)),
+          formatMs(percentile(l, 0.99)),
+          `${r.target.toLocaleString('en-US')} events/s`,
+          rate >= r.target && r.errors === 0 && r.stored === r.events
+            ? 'yes'
+            : '**no**',
+        ];
+      }),
+    ),
+  );
+  if (out.errors.length > 0) {
+    lines.push('', ...out.errors.map(e => `- ${e}`));
+  }
+  console.log(lines.join('\n'));
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,42 @@
+/**
+ * The golden-paths plugin as a server of its own, for the load benchmark: run
+ * in a child process so the load generator does not share its event loop.
+ * Reads PAVED_LOAD_SERVICES (catalog size) and PAVED_LOAD_DB (a knex config,
+ * JSON), starts the real plugin with `startTestBackend` on that database and
+ * the seeded catalog of lib/doraGenerator, runs the compliance sweep, then
+ * prints `ready <port>` and serves until killed.
+ */
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { startBenchPlugin } from './benchPlugin';
+import knexFactory from 'knex';
+import { generateDoraCatalog } from './doraGenerator';
+
+async function main() {
+  const services = Number(process.env.PAVED_LOAD_SERVICES);
+  const knex = knexFactory(JSON.parse(process.env.PAVED_LOAD_DB ?? ''));
+  const catalog = generateDoraCatalog(services);
+  const backend = await startBenchPlugin(catalog.entities, knex);
+  const port = backend.server.port();
+  const sweep = await fetch(
+    `http://127.0.0.1:${port}/api/golden-paths/admin/sweep`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${mockCredentials.user.token()}` },
+    },
+  );
+  if (!sweep.ok)
+    throw new Error(`sweep: ${sweep.status} ${await sweep.text()}`);
+  process.stdout.write(`ready ${port}\n`);
+  const stop = async () => {
+    await backend.stop();
+    await knex.destroy();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

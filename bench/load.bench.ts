@@ -1,0 +1,281 @@
+/**
+ * Load on the golden-paths routes (issue 7, load section): gate and
+ * compliance reads at 50 and 200 concurrent connections, plus ingest, with
+ * p50, p95, p99, requests per second and the error count.
+ *
+ * For each engine (SQLite on a temp file, PostgreSQL in `paved_bench_load`,
+ * dropped at the end) and catalog size, starts the real plugin in a child
+ * process (lib/loadServer.ts: `startTestBackend`, the seeded catalog of
+ * lib/doraGenerator served by `catalogServiceMock`, a compliance sweep before
+ * it reports ready) and drives it from this process with autocannon over
+ * loopback, each scenario for PAVED_BENCH_DURATION seconds (default 10),
+ * every request carrying a mock-auth bearer token through the plugin's auth
+ * and permission checks (permissions allow all).
+ *
+ * Sizes: PAVED_BENCH_SIZES=3000,30000 (services; default both).
+ * Engines: PAVED_BENCH_ENGINES=sqlite,postgres (default both).
+ *
+ * Run: `npm run bench -- load`
+ */
+import { mockCredentials } from '@backstage/backend-test-utils';
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { OWNER_GROUPS } from './lib/catalogGenerator';
+import {
+  BenchEngine,
+  benchEngines,
+  createBenchDatabase,
+  percentile,
+} from './lib/databases';
+import { generateDoraCatalog, plainDeployment } from './lib/doraGenerator';
+import { machineInfo, markdownTable } from './lib/report';
+import { formatMs } from './lib/timing';
+
+const SIZES = (process.env.PAVED_BENCH_SIZES ?? '3000,30000')
+  .split(',')
+  .map(s => Number(s.trim()));
+const DURATION = Number(process.env.PAVED_BENCH_DURATION ?? 10);
+const CONNECTIONS = [50, 200];
+
+type Row = {
+  engine: BenchEngine;
+  services: number;
+  scenario: string;
+  connections: number;
+  requests: number;
+  rps: number;
+  latencies: number[];
+  errors: number;
+  non2xx: number;
+};
+
+/** Starts lib/loadServer.ts in a child process; resolves once it is ready. */
+async function startServer(services: number, db: object) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'lib', 'loadServer.ts')],
+    {
+      env: {
+        ...process.env,
+        PAVED_LOAD_SERVICES: String(services),
+        PAVED_LOAD_DB: JSON.stringify(db),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.on('data', chunk => {
+      buffered += chunk;
+      const m = /ready (\d+)/.exec(buffered);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', code => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    port,
+    stop: () =>
+      new Promise<void>(resolve => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function run(
+  url: string,
+  connections: number,
+  duration: number,
+  request: Parameters<typeof autocannon>[0]['requests'],
+) {
+  const latencies: number[] = [];
+  const instance = autocannon({
+    url,
+    connections,
+    duration,
+    timeout: 30,
+    requests: request,
+  });
+  instance.on('response', (_client, _status, _bytes, responseTime) => {
+    latencies.push(responseTime);
+  });
+  const result = await instance;
+  return { result, latencies };
+}
+
+async function main() {
+  const { engines, postgresVersion, notes } = await benchEngines();
+  const rows: Row[] = [];
+  const runId = Date.now();
+  for (const engine of engines) {
+    for (const services of SIZES) {
+      process.stderr.write(`load bench: ${engine}, ${services} services…\n`);
+      const catalog = generateDoraCatalog(services);
+      const db = await createBenchDatabase(engine, 'paved_bench_load');
+      const server = await startServer(services, db.connection);
+      try {
+        const url = `http://127.0.0.1:${server.port}`;
+        const api = '/api/golden-paths';
+        const user = {
+          authorization: `Bearer ${mockCredentials.user.token()}`,
+        };
+        const pipeline = {
+          authorization: `Bearer ${mockCredentials.service.token()}`,
+        };
+        let n = 0;
+        const anyRef = () =>
+          encodeURIComponent(
+            catalog.componentRefs[(n++ * 7919) % catalog.componentRefs.length],
+          );
+        const scenarios: Array<
+          [string, Parameters<typeof autocannon>[0]['requests']]
+        > = [
+          [
+            'GET /gate?entityRef=',
+            [
+              {
+                headers: pipeline,
+                setupRequest: r => ({
+                  ...r,
+                  path: `${api}/gate?entityRef=${anyRef()}`,
+                }),
+              },
+            ],
+          ],
+          [
+            'GET /compliance?entityRef=',
+            [
+              {
+                headers: user,
+                setupRequest: r => ({
+                  ...r,
+                  path: `${api}/compliance?entityRef=${anyRef()}`,
+                }),
+              },
+            ],
+          ],
+          [
+            `GET /compliance?owner= (${OWNER_GROUPS} owners in turn, first page of 50)`,
+            [
+              {
+                headers: user,
+                setupRequest: r => ({
+                  ...r,
+                  path: `${api}/compliance?owner=${encodeURIComponent(
+                    `group:default/team-${String(n++ % OWNER_GROUPS).padStart(
+                      2,
+                      '0',
+                    )}`,
+                  )}`,
+                }),
+              },
+            ],
+          ],
+          [
+            'POST /events (one new deployment each)',
+            [
+              {
+                method: 'POST',
+                headers: { ...pipeline, 'content-type': 'application/json' },
+                setupRequest: r => {
+                  const i = n++;
+                  return {
+                    ...r,
+                    path: `${api}/events`,
+                    body: JSON.stringify(
+                      plainDeployment(
+                        `load-${runId}-${i}`,
+                        catalog.doraIds[i % catalog.doraIds.length],
+                        new Date(),
+                      ),
+                    ),
+                  };
+                },
+              },
+            ],
+          ],
+        ];
+        // Warm-up: connections, JIT, caches.
+        await run(url, 50, 3, scenarios[1][1]);
+        for (const [scenario, requests] of scenarios) {
+          for (const connections of CONNECTIONS) {
+            const { result, latencies } = await run(
+              url,
+              connections,
+              DURATION,
+              requests,
+            );
+            rows.push({
+              engine,
+              services,
+              scenario,
+              connections,
+              requests: result.requests.total,
+              rps: result.requests.average,
+              latencies: latencies.sort((a, b) => a - b),
+              errors: result.errors,
+              non2xx: result.non2xx,
+            });
+          }
+        }
+      } finally {
+        await server.stop();
+        await db.drop();
+      }
+    }
+  }
+
+  const lines = [
+    '## Load: gate, compliance reads and ingest',
+    '',
+    ...machineInfo(),
+  ];
+  if (postgresVersion) lines.push(`- PostgreSQL: ${postgresVersion}`);
+  lines.push(
+    `- server: the plugin in a child process (\`startTestBackend\`, \`catalogServiceMock\`, mock auth tokens, permissions allow); load: autocannon in this process, ${DURATION} s per row`,
+    ...notes.map(note => `- ${note}`),
+    '',
+    markdownTable(
+      [
+        'engine',
+        'services',
+        'scenario',
+        'connections',
+        'requests',
+        'req/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'max ms',
+        'errors (non-2xx + socket)',
+      ],
+      rows.map(r => [
+        r.engine,
+        r.services.toLocaleString('en-US'),
+        r.scenario,
+        String(r.connections),
+        r.requests.toLocaleString('en-US'),
+        Math.round(r.rps).toLocaleString('en-US'),
+        ...(r.latencies.length > 0
+          ? [
+              formatMs(percentile(r.latencies, 0.5)),
+              formatMs(percentile(r.latencies, 0.95)),
+              formatMs(percentile(r.latencies, 0.99)),
+              formatMs(r.latencies[r.latencies.length - 1]),
+            ]
+          : ['—', '—', '—', '—']),
+        `${r.non2xx + r.errors} (${r.non2xx} + ${r.errors})`,
+      ]),
+    ),
+  );
+  console.log(lines.join('\n'));
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,10 @@
+export {
+  GithubWebhookReceiver,
+  readGithubWebhookConfig,
+  verifyGithubSignature,
+} from './GithubWebhookReceiver';
+export type {
+  GithubWebhookConfig,
+  GithubWebhookResult,
+} from './GithubWebhookReceiver';
+export { readGithubEvent } from './githubEvents';

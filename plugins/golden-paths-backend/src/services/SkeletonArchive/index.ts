@@ -1,0 +1,1 @@
+export { SkeletonArchive, templateBaseUrl } from './SkeletonArchive';

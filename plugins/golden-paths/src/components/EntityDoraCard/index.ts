@@ -1,0 +1,1 @@
+export { EntityDoraCard } from './EntityDoraCard';

@@ -1,0 +1,1 @@
+export { EntityGoldenPathContent } from './EntityGoldenPathContent';

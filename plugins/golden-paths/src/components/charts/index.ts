@@ -1,0 +1,3 @@
+export { ChartFigure } from './ChartFigure';
+export type { ChartTable } from './ChartFigure';
+export { Sparkline } from './Sparkline';

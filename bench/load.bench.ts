@@ -14,6 +14,9 @@
  *
  * Sizes: PAVED_BENCH_SIZES=3000,30000 (services; default both).
  * Engines: PAVED_BENCH_ENGINES=sqlite,postgres (default both).
+ * Connections: PAVED_BENCH_CONNECTIONS=50,200 (default both).
+ * Scenarios: PAVED_BENCH_SCENARIOS=gate,events (substrings of the scenario
+ * names; default all).
  *
  * Run: `npm run bench -- load`
  */
@@ -36,7 +39,14 @@ const SIZES = (process.env.PAVED_BENCH_SIZES ?? '3000,30000')
   .split(',')
   .map(s => Number(s.trim()));
 const DURATION = Number(process.env.PAVED_BENCH_DURATION ?? 10);
-const CONNECTIONS = [50, 200];
+const CONNECTIONS = (process.env.PAVED_BENCH_CONNECTIONS ?? '50,200')
+  .split(',')
+  .map(s => Number(s.trim()));
+const SCENARIOS = process.env.PAVED_BENCH_SCENARIOS?.split(',').map(s =>
+  s.trim(),
+);
+/** Events per request in the batched ingest scenario. */
+const BATCH = 500;
 
 type Row = {
   engine: BenchEngine;
@@ -45,6 +55,7 @@ type Row = {
   connections: number;
   requests: number;
   rps: number;
+  eventsPerRequest?: number;
   latencies: number[];
   errors: number;
   non2xx: number;
@@ -128,8 +139,14 @@ async function main() {
           encodeURIComponent(
             catalog.componentRefs[(n++ * 7919) % catalog.componentRefs.length],
           );
+        const deployment = (i: number) =>
+          plainDeployment(
+            `load-${runId}-${i}`,
+            catalog.doraIds[i % catalog.doraIds.length],
+            new Date(),
+          );
         const scenarios: Array<
-          [string, Parameters<typeof autocannon>[0]['requests']]
+          [string, Parameters<typeof autocannon>[0]['requests'], number?]
         > = [
           [
             'GET /gate?entityRef=',
@@ -183,22 +200,43 @@ async function main() {
                   return {
                     ...r,
                     path: `${api}/events`,
+                    body: JSON.stringify(deployment(i)),
+                  };
+                },
+              },
+            ],
+            1,
+          ],
+          [
+            `POST /events (batches of ${BATCH} new deployments)`,
+            [
+              {
+                method: 'POST',
+                headers: { ...pipeline, 'content-type': 'application/json' },
+                setupRequest: r => {
+                  const first = n;
+                  n += BATCH;
+                  return {
+                    ...r,
+                    path: `${api}/events`,
                     body: JSON.stringify(
-                      plainDeployment(
-                        `load-${runId}-${i}`,
-                        catalog.doraIds[i % catalog.doraIds.length],
-                        new Date(),
+                      Array.from({ length: BATCH }, (_, j) =>
+                        deployment(first + j),
                       ),
                     ),
                   };
                 },
               },
             ],
+            BATCH,
           ],
         ];
         // Warm-up: connections, JIT, caches.
         await run(url, 50, 3, scenarios[1][1]);
-        for (const [scenario, requests] of scenarios) {
+        for (const [scenario, requests, eventsPerRequest] of scenarios) {
+          if (SCENARIOS && !SCENARIOS.some(s => scenario.includes(s))) {
+            continue;
+          }
           for (const connections of CONNECTIONS) {
             const { result, latencies } = await run(
               url,
@@ -213,6 +251,7 @@ async function main() {
               connections,
               requests: result.requests.total,
               rps: result.requests.average,
+              eventsPerRequest,
               latencies: latencies.sort((a, b) => a - b),
               errors: result.errors,
               non2xx: result.non2xx,
@@ -244,6 +283,7 @@ async function main() {
         'connections',
         'requests',
         'req/s',
+        'events/s',
         'p50 ms',
         'p95 ms',
         'p99 ms',
@@ -257,6 +297,9 @@ async function main() {
         String(r.connections),
         r.requests.toLocaleString('en-US'),
         Math.round(r.rps).toLocaleString('en-US'),
+        r.eventsPerRequest
+          ? Math.round(r.rps * r.eventsPerRequest).toLocaleString('en-US')
+          : '—',
         ...(r.latencies.length > 0
           ? [
               formatMs(percentile(r.latencies, 0.5)),

@@ -5,6 +5,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { clockServiceRef } from './clock';
@@ -122,8 +123,9 @@ const batch = [
 
 describe('DORA routes', () => {
   async function startBackend(
-    options: { catalog?: Entity[]; dora?: object } = {},
+    options: { catalog?: Entity[]; dora?: object; liveCatalog?: boolean } = {},
   ) {
+    const catalog = options.catalog ?? entities;
     const { server } = await startTestBackend({
       features: [
         goldenPathsPlugin,
@@ -132,7 +134,24 @@ describe('DORA routes', () => {
           deps: {},
           factory: () => ({ now: () => NOW }),
         }),
-        catalogServiceMock.factory({ entities: options.catalog ?? entities }),
+        options.liveCatalog
+          ? // Every call reads the array as it is now: entities can appear.
+            createServiceFactory({
+              service: catalogServiceRef,
+              deps: {},
+              factory: () =>
+                new Proxy({} as Record<string, Function>, {
+                  // Not a thenable: the backend awaits what a factory returns.
+                  get: (_, method) =>
+                    method === 'then' || typeof method === 'symbol'
+                      ? undefined
+                      : (...args: unknown[]) =>
+                          (catalogServiceMock({ entities: catalog }) as any)[
+                            method
+                          ](...args),
+                }) as any,
+            })
+          : catalogServiceMock.factory({ entities: catalog }),
         mockServices.rootConfig.factory({
           data: {
             goldenPaths: {
@@ -226,6 +245,27 @@ describe('DORA routes', () => {
       '/dora?entityRef=component:default/payments&from=2026-11-01&to=2026-11-04',
     );
     expect(early.body.metrics.deploymentFrequency.sample).toBe(1);
+  });
+
+  it('matches events that came before their service once a sweep sees it', async () => {
+    const catalog = [...entities];
+    const api = await startBackend({ catalog, liveCatalog: true });
+    const early = json({
+      id: 'early',
+      service: 'orders-id',
+      type: 'deployment',
+      environment: 'production',
+      finishedAt: '2026-11-20T10:00:00Z',
+      succeeded: true,
+    });
+    expect((await api.post([early])).body).toMatchObject({ unmatched: 1 });
+
+    catalog.push(component('orders', { 'paved.dev/dora-id': 'orders-id' }));
+    expect((await api.sweep()).status).toBe(200);
+
+    expect((await api.get('/events/unmatched')).body.totalCount).toBe(0);
+    const orders = await api.get('/dora?entityRef=orders');
+    expect(orders.body.metrics.deploymentFrequency.sample).toBe(1);
   });
 
   it('rejects a batch with one bad event, storing nothing', async () => {

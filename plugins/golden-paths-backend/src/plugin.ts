@@ -115,23 +115,6 @@ export const goldenPathsPlugin = createBackendPlugin({
           }),
         );
 
-        const sweep = new ComplianceSweepTask({
-          auth,
-          catalog,
-          service: complianceService,
-          store: compliance,
-          logger,
-          clock,
-        });
-        await sweep.schedule(
-          scheduler,
-          readSchedule(config, 'goldenPaths.sweep.schedule', {
-            frequency: { minutes: 10 },
-            timeout: { minutes: 10 },
-            initialDelay: { seconds: 30 },
-          }),
-        );
-
         const doraEvents = await DatabaseDoraEventStore.create({ database });
         const dora = new DoraService({
           auth,
@@ -145,12 +128,33 @@ export const goldenPathsPlugin = createBackendPlugin({
           events: doraEvents,
           config: readGithubWebhookConfig(config),
         });
-        await new DoraRematchTask({ dora, logger }).schedule(
+        // Events for a service not yet in the catalog are matched on a
+        // schedule, and as soon as a sweep sees the catalog change.
+        const rematch = new DoraRematchTask({ dora, logger });
+        await rematch.schedule(
           scheduler,
           readSchedule(config, 'goldenPaths.dora.rematchSchedule', {
             frequency: { minutes: 10 },
             timeout: { minutes: 5 },
             initialDelay: { minutes: 1 },
+          }),
+        );
+
+        const sweep = new ComplianceSweepTask({
+          auth,
+          catalog,
+          service: complianceService,
+          store: compliance,
+          logger,
+          clock,
+          onServicesChanged: () => rematch.run(),
+        });
+        await sweep.schedule(
+          scheduler,
+          readSchedule(config, 'goldenPaths.sweep.schedule', {
+            frequency: { minutes: 10 },
+            timeout: { minutes: 10 },
+            initialDelay: { seconds: 30 },
           }),
         );
 

@@ -732,6 +732,46 @@ describe('duplicates and order', () => {
     expect(twice).toEqual(metrics(input));
   });
 
+  it('gives the ungrouped metrics for one group holding every deployment', () => {
+    const groups = computeDoraMetricsByGroup(
+      { ...input, window: WINDOW },
+      () => 'all',
+    );
+    expect([...groups.keys()]).toEqual(['all']);
+    expect(groups.get('all')).toEqual(metrics(input));
+  });
+
+  it('splits every sample across groups without losing or counting twice', () => {
+    const total = metrics(input);
+    const groups = [
+      ...computeDoraMetricsByGroup(
+        {
+          deployments: [...deployments, ...deployments],
+          changes: seededShuffle(changes, 7),
+          incidents: [...incidents, ...incidents],
+          window: WINDOW,
+        },
+        d => d.entityRef,
+      ).values(),
+    ];
+    const sum = (pick: (m: typeof total) => number) =>
+      groups.reduce((n, m) => n + pick(m), 0);
+    expect(groups.length).toBeGreaterThan(1);
+    expect(sum(m => m.deploymentFrequency.sample)).toBe(
+      total.deploymentFrequency.sample,
+    );
+    expect(sum(m => m.changeLeadTime.sample)).toBe(total.changeLeadTime.sample);
+    expect(sum(m => m.changeFailRate.failedDeployments)).toBe(
+      total.changeFailRate.failedDeployments,
+    );
+    expect(sum(m => m.failedDeploymentRecoveryTime.sample)).toBe(
+      total.failedDeploymentRecoveryTime.sample,
+    );
+    expect(sum(m => m.deploymentReworkRate.reworkDeployments)).toBe(
+      total.deploymentReworkRate.reworkDeployments,
+    );
+  });
+
   it('keeps the resolved copy of an incident whichever arrives first', () => {
     const open = incident('i', at(1, 1));
     const resolved = { ...open, resolvedAt: at(1, 3) };
@@ -767,6 +807,22 @@ describe('computeDoraMetricsByGroup', () => {
       4,
     );
     expect(groups.get('1.0.0')!.failedDeploymentRecoveryTime.sample).toBe(0);
+  });
+
+  it('leaves out a group whose production deployments are all outside the window', () => {
+    const groups = computeDoraMetricsByGroup(
+      {
+        deployments: [
+          deploy('before', at(-40), { templateVersion: '0.9.0' }),
+          deploy('inside', at(5), { templateVersion: '1.0.0' }),
+        ],
+        changes: [],
+        incidents: [],
+        window: WINDOW,
+      },
+      d => d.templateVersion,
+    );
+    expect([...groups.keys()]).toEqual(['1.0.0']);
   });
 });
 

@@ -266,23 +266,43 @@ function canonicalJson(value: unknown): string {
 /**
  * One record per id. When redelivered copies differ, the one kept must not
  * depend on input order: the copy with the most fields set wins (an incident's
- * resolved copy over its open one), ties broken by content.
+ * resolved copy over its open one), ties broken by content. Only ids that
+ * actually repeat pay for the comparison; the result keeps first-seen order.
  */
 function dedupeById<T extends { id: string }>(records: readonly T[]): T[] {
-  const best = new Map<string, { record: T; fields: number; key: string }>();
+  const kept = new Map<string, T>();
+  let repeated: Map<string, T[]> | undefined;
   for (const record of records) {
+    const current = kept.get(record.id);
+    if (current === undefined) {
+      kept.set(record.id, record);
+      continue;
+    }
+    repeated ??= new Map();
+    const copies = repeated.get(record.id);
+    if (copies) copies.push(record);
+    else repeated.set(record.id, [current, record]);
+  }
+  for (const [id, copies] of repeated ?? []) {
+    kept.set(id, bestCopy(copies));
+  }
+  return [...kept.values()];
+}
+
+function bestCopy<T extends object>(copies: T[]): T {
+  let best: { record: T; fields: number; key: string } | undefined;
+  for (const record of copies) {
     const fields = Object.values(record).filter(v => v !== undefined).length;
     const key = canonicalJson(record);
-    const current = best.get(record.id);
     if (
-      !current ||
-      fields > current.fields ||
-      (fields === current.fields && key < current.key)
+      !best ||
+      fields > best.fields ||
+      (fields === best.fields && key < best.key)
     ) {
-      best.set(record.id, { record, fields, key });
+      best = { record, fields, key };
     }
   }
-  return [...best.values()].map(v => v.record);
+  return best!.record;
 }
 
 function parseTime(value: string | undefined): number | undefined {
@@ -475,15 +495,25 @@ export function doraWindowEndingAt(
   return { from: new Date(toMs - days * MS_PER_DAY).toISOString(), to };
 }
 
-type Prepared = {
+type Shipped = { deployment: Deployment; leadMs: number };
+
+/** An incident with the production deployment it links to. */
+type LinkedIncident = { incident: IncidentRecord; linked: Deployment };
+
+/** The records one set of metrics counts: all of them, or one group's. */
+type Scope = {
+  production: Deployment[];
+  shipped: Shipped[];
+  incidents: LinkedIncident[];
+};
+
+type Prepared = Scope & {
   fromMs: number;
   toMs: number;
   bands: DoraBands;
   minSample: DoraMinSample;
-  production: Deployment[];
-  links: Map<string, string>;
-  shipped: Array<{ deployment: Deployment; leadMs: number }>;
-  incidents: IncidentRecord[];
+  /** Ids of production deployments some incident links to. */
+  failedIds: Set<string>;
 };
 
 /** Everything that needs all records (links, shipping), computed once. */
@@ -500,28 +530,36 @@ function prepare(options: ComputeDoraMetricsOptions): Prepared {
     options.deployments,
     options.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS,
   );
+  const incidents = dedupeById(options.incidents);
+  const links = linkWith(production, incidents);
+  const productionById = new Map(production.map(d => [d.id, d]));
+  const linkedIncidents: LinkedIncident[] = [];
+  for (const incident of incidents) {
+    const linked = productionById.get(links.get(incident.id) ?? '');
+    if (linked) linkedIncidents.push({ incident, linked });
+  }
   return {
     fromMs,
     toMs,
     bands: resolveDoraBands(options.bands),
     minSample: { ...DEFAULT_DORA_MIN_SAMPLE, ...options.minSample },
     production,
-    links: linkWith(production, options.incidents),
     shipped: shipChanges(production, options.changes),
-    incidents: dedupeById(options.incidents),
+    incidents: linkedIncidents,
+    failedIds: new Set(links.values()),
   };
 }
 
 function computeScoped(
   prepared: Prepared,
   window: DoraWindow,
-  inScope: (deployment: Deployment) => boolean,
+  scope: Scope,
 ): DoraMetrics {
-  const { bands, minSample, production, links } = prepared;
+  const { bands, minSample, failedIds } = prepared;
   const fromMs = Date.parse(window.from);
   const toMs = Date.parse(window.to);
   const inWindow = (ms: number) => ms >= fromMs && ms < toMs;
-  const windowed = production.filter(d => inWindow(d.finishedMs) && inScope(d));
+  const windowed = scope.production.filter(d => inWindow(d.finishedMs));
   const enough = (metric: keyof DoraMinSample, sample: number) =>
     sample > 0 && sample >= minSample[metric];
 
@@ -534,14 +572,13 @@ function computeScoped(
   const frequencyEnough = enough('deploymentFrequency', windowed.length);
 
   // Change lead time: changes follow the deployment that shipped them.
-  const leadHours = prepared.shipped
-    .filter(s => inWindow(s.deployment.finishedMs) && inScope(s.deployment))
+  const leadHours = scope.shipped
+    .filter(s => inWindow(s.deployment.finishedMs))
     .map(s => s.leadMs / MS_PER_HOUR);
   const leadMedian = median(leadHours);
   const leadEnough = enough('changeLeadTime', leadHours.length);
 
   // Change fail rate.
-  const failedIds = new Set(links.values());
   const failedDeployments = windowed.filter(d => failedIds.has(d.id)).length;
   const failRate = windowed.length
     ? failedDeployments / windowed.length
@@ -549,17 +586,13 @@ function computeScoped(
   const failEnough = enough('changeFailRate', windowed.length);
 
   // Failed deployment recovery time: incidents follow their linked deployment.
-  const productionById = new Map(production.map(d => [d.id, d]));
   const recoveryHours: number[] = [];
-  for (const incident of prepared.incidents) {
+  for (const { incident, linked } of scope.incidents) {
     const startedMs = parseTime(incident.startedAt);
     const resolvedMs = parseTime(incident.resolvedAt);
-    const linked = productionById.get(links.get(incident.id) ?? '');
     if (
       startedMs === undefined ||
       resolvedMs === undefined ||
-      !linked ||
-      !inScope(linked) ||
       !inWindow(startedMs)
     ) {
       continue;
@@ -649,7 +682,8 @@ function computeScoped(
 export function computeDoraMetrics(
   options: ComputeDoraMetricsOptions,
 ): DoraMetrics {
-  return computeScoped(prepare(options), options.window, () => true);
+  const prepared = prepare(options);
+  return computeScoped(prepared, options.window, prepared);
 }
 
 /**
@@ -669,23 +703,36 @@ export function computeDoraMetricsByGroup(
   groupOf: (deployment: DeploymentRecord) => string | undefined,
 ): Map<string, DoraMetrics> {
   const prepared = prepare(options);
-  const keys = new Set<string>();
+  // Each deployment's group is asked once; then every record is dealt to the
+  // group of its deployment, so each group's metrics read only its records.
+  const scopes = new Map<string, Scope>();
+  const keyOf = new Map<Deployment, string | undefined>();
+  const scopeOf = (deployment: Deployment) => {
+    const key = keyOf.get(deployment);
+    return key === undefined ? undefined : scopes.get(key);
+  };
   for (const d of prepared.production) {
     const key = groupOf(d);
-    if (
-      key !== undefined &&
-      d.finishedMs >= prepared.fromMs &&
-      d.finishedMs < prepared.toMs
-    ) {
-      keys.add(key);
+    keyOf.set(d, key);
+    if (key !== undefined && !scopes.has(key)) {
+      scopes.set(key, { production: [], shipped: [], incidents: [] });
     }
+    if (key !== undefined) scopes.get(key)!.production.push(d);
   }
+  for (const s of prepared.shipped) scopeOf(s.deployment)?.shipped.push(s);
+  for (const i of prepared.incidents) scopeOf(i.linked)?.incidents.push(i);
+
   const result = new Map<string, DoraMetrics>();
-  for (const key of [...keys].sort(compareIds)) {
-    result.set(
-      key,
-      computeScoped(prepared, options.window, d => groupOf(d) === key),
-    );
+  for (const key of [...scopes.keys()].sort(compareIds)) {
+    const scope = scopes.get(key)!;
+    // A group appears when it has a production deployment in the window.
+    if (
+      scope.production.some(
+        d => d.finishedMs >= prepared.fromMs && d.finishedMs < prepared.toMs,
+      )
+    ) {
+      result.set(key, computeScoped(prepared, options.window, scope));
+    }
   }
   return result;
 }
@@ -723,7 +770,7 @@ export function computeDoraTrend(
     bucketDays,
     buckets: doraTrendWindows(options.window, bucketDays).map(window => ({
       window,
-      metrics: computeScoped(prepared, window, () => true),
+      metrics: computeScoped(prepared, window, prepared),
     })),
   };
 }

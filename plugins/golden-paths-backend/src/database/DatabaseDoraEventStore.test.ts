@@ -74,6 +74,41 @@ describe('DatabaseDoraEventStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'answers each caller of a shared batch as if it had come alone, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraEventStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const ref = 'component:default/payments';
+      const a = { ...deploy('b1', '2026-11-10T10:00:00.000Z'), entityRef: ref };
+      const b = { ...deploy('b2', '2026-11-11T10:00:00.000Z'), entityRef: ref };
+      const c = { ...deploy('b3', '2026-11-12T10:00:00.000Z'), entityRef: ref };
+      const first = new Date('2026-11-20T00:00:00Z');
+      const second = new Date('2026-11-20T00:00:05Z');
+      await store.ingest([c], first);
+
+      expect(
+        await store.ingestBatch([
+          { events: [a, a], receivedAt: first },
+          { events: [a, b], receivedAt: second },
+          { events: [c], receivedAt: second },
+        ]),
+      ).toEqual([
+        { stored: 1, duplicates: 1 },
+        { stored: 1, duplicates: 1 },
+        { stored: 0, duplicates: 1 },
+      ]);
+      const events = await store.listForEntities([ref], window);
+      expect(events.map(e => [e.id, e.receivedAt])).toEqual([
+        ['json:b1', first.toISOString()],
+        ['json:b2', second.toISOString()],
+        ['json:b3', first.toISOString()],
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'lists unmatched events and matches them later, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);

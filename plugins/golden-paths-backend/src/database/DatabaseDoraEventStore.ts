@@ -51,18 +51,37 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     events: Array<DoraEvent & { entityRef?: string }>,
     receivedAt: Date,
   ): Promise<{ stored: number; duplicates: number }> {
-    const unique = new Map(events.map(e => [e.id, e]));
-    let stored = 0;
+    const [result] = await this.ingestBatch([{ events, receivedAt }]);
+    return result;
+  }
+
+  async ingestBatch(
+    batch: Array<{
+      events: Array<DoraEvent & { entityRef?: string }>;
+      receivedAt: Date;
+    }>,
+  ): Promise<Array<{ stored: number; duplicates: number }>> {
+    // Each id is offered once, by the first caller that sent it; within one
+    // caller's events the last copy of an id is the one offered.
+    const offeredBy = new Map<string, number>();
+    const rows: DoraEventRow[] = [];
+    batch.forEach(({ events, receivedAt }, caller) => {
+      for (const e of new Map(events.map(ev => [ev.id, ev])).values()) {
+        if (offeredBy.has(e.id)) continue;
+        offeredBy.set(e.id, caller);
+        rows.push({
+          id: e.id,
+          kind: e.kind,
+          entity_ref: e.entityRef ?? null,
+          match_key: e.matchKey,
+          occurred_at: new Date(e.occurredAt),
+          payload: JSON.stringify(e.record),
+          received_at: receivedAt,
+        });
+      }
+    });
+    const stored = batch.map(() => 0);
     await this.db.transaction(async tx => {
-      const rows = [...unique.values()].map(e => ({
-        id: e.id,
-        kind: e.kind,
-        entity_ref: e.entityRef ?? null,
-        match_key: e.matchKey,
-        occurred_at: new Date(e.occurredAt),
-        payload: JSON.stringify(e.record),
-        received_at: receivedAt,
-      }));
       for (let i = 0; i < rows.length; i += CHUNK) {
         // The primary key decides: a conflicting row is ignored and returns
         // nothing, on PostgreSQL and SQLite (RETURNING) alike.
@@ -71,10 +90,13 @@ export class DatabaseDoraEventStore implements DoraEventStore {
           .onConflict('id')
           .ignore()
           .returning('id');
-        stored += inserted.length;
+        for (const { id } of inserted) stored[offeredBy.get(id)!]++;
       }
     });
-    return { stored, duplicates: events.length - stored };
+    return batch.map(({ events }, caller) => ({
+      stored: stored[caller],
+      duplicates: events.length - stored[caller],
+    }));
   }
 
   async listForEntities(
@@ -106,9 +128,13 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       }
     }
     // Oldest first, ties by id: the same order however the rows were read.
-    const at = (row: DoraEventRow) => new Date(row.occurred_at).getTime();
-    rows.sort((a, b) => at(a) - at(b) || byId(a.id, b.id));
-    return rows.map(toEvent);
+    // Each row's time is parsed once, not once per comparison.
+    const timed = rows.map(row => ({
+      row,
+      at: new Date(row.occurred_at).getTime(),
+    }));
+    timed.sort((a, b) => a.at - b.at || byId(a.row.id, b.row.id));
+    return timed.map(({ row }) => toEvent(row));
   }
 
   async listDeployments(entityRef: string): Promise<StoredDoraEvent[]> {

@@ -71,6 +71,18 @@ export interface DoraEventStore {
   ): Promise<{ stored: number; duplicates: number }>;
 
   /**
+   * Stores several callers' events in one transaction, answering each as
+   * `ingest` would have in that order: an id stored by an earlier caller of
+   * the batch is a duplicate for a later one. All or nothing for the batch.
+   */
+  ingestBatch(
+    batch: Array<{
+      events: Array<DoraEvent & { entityRef?: string }>;
+      receivedAt: Date;
+    }>,
+  ): Promise<Array<{ stored: number; duplicates: number }>>;
+
+  /**
    * The deployment events of one service, oldest first, however old: what
    * runs in an environment may have been deployed long ago.
    */

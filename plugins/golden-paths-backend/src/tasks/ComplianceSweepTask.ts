@@ -64,6 +64,12 @@ export class ComplianceSweepTask {
       logger: LoggerService;
       /** Where "now" comes from; the system clock by default. */
       clock?: Clock;
+      /**
+       * Called after a sweep that found services new, changed or gone, e.g.
+       * to match DORA events that arrived before their service. Its failure
+       * is logged; the sweep's result stands.
+       */
+      onServicesChanged?: () => Promise<unknown>;
     },
   ) {}
 
@@ -137,6 +143,13 @@ export class ComplianceSweepTask {
       states,
       sweptAt: now.toISOString(),
     };
+    if ((written > 0 || removed > 0) && this.deps.onServicesChanged) {
+      try {
+        await this.deps.onServicesChanged();
+      } catch (error) {
+        logger.error(`After the compliance sweep: ${error}`);
+      }
+    }
     logger.info(
       `Compliance sweep: ${records.length} services (${Object.entries(states)
         .map(([state, n]) => `${n} ${state}`)

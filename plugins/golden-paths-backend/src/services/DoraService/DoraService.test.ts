@@ -89,14 +89,13 @@ describe('DoraService matching', () => {
       ],
     });
     const getEntities = jest.spyOn(catalog, 'getEntities');
-    const ingest = jest.fn(async (events: unknown[]) => ({
-      stored: events.length,
-      duplicates: 0,
-    }));
+    const ingestBatch = jest.fn(async (batch: Array<{ events: unknown[] }>) =>
+      batch.map(({ events }) => ({ stored: events.length, duplicates: 0 })),
+    );
     const service = new DoraService({
       auth: mockServices.auth(),
       catalog,
-      events: { ingest } as unknown as DoraEventStore,
+      events: { ingestBatch } as unknown as DoraEventStore,
       compliance: {} as ComplianceStore,
     });
     const event = (id: string, matchKey: string): DoraEvent => ({
@@ -113,7 +112,7 @@ describe('DoraService matching', () => {
     expect(callsAfterFirst).toBeGreaterThan(0);
     await service.ingest([event('b', 'pay'), event('c', 'pay')], now);
     expect(getEntities).toHaveBeenCalledTimes(callsAfterFirst);
-    expect(ingest.mock.calls[1][0]).toEqual([
+    expect(ingestBatch.mock.calls[1][0][0].events).toEqual([
       expect.objectContaining({
         id: 'b',
         entityRef: 'component:default/payments',

@@ -24,6 +24,7 @@ import { ComplianceStore } from '../../database/ComplianceStore';
 import { DoraEvent, DoraEventStore } from '../../database/DoraEventStore';
 import { normalizeEntityRef } from '../ComplianceService';
 import { toDoraRecords } from '../DoraIngest/normalize';
+import { IngestQueue } from '../DoraIngest/IngestQueue';
 
 const ANNOTATION_PROJECT_SLUG = 'github.com/project-slug';
 /**
@@ -141,6 +142,8 @@ export class DoraService {
   private readonly doraConfig: DoraConfig;
   /** Recent matches (key → service and when), so ingest rarely asks the catalog. */
   private readonly matched = new Map<string, { ref: string; at: number }>();
+  /** Concurrent callers' events share one transaction (group commit). */
+  private readonly writes: IngestQueue;
 
   constructor(
     private readonly deps: {
@@ -155,6 +158,7 @@ export class DoraService {
     this.doraConfig = deps.config ?? {
       productionEnvironments: DEFAULT_PRODUCTION_ENVIRONMENTS,
     };
+    this.writes = new IngestQueue(deps.events);
   }
 
   /** Stores normalized events, each matched to a service if one is known. */
@@ -182,7 +186,7 @@ export class DoraService {
       ...e,
       entityRef: matches.get(e.matchKey),
     }));
-    const { stored, duplicates } = await this.deps.events.ingest(matched, now);
+    const { stored, duplicates } = await this.writes.ingest(matched, now);
     return {
       stored,
       duplicates,

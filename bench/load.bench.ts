@@ -190,6 +190,17 @@ async function main() {
             ],
           ],
           [
+            'GET /compliance?owner=group:default/team-00&limit=500 (its 500 services)',
+            [
+              {
+                headers: user,
+                path: `${api}/compliance?owner=${encodeURIComponent(
+                  'group:default/team-00',
+                )}&limit=500`,
+              },
+            ],
+          ],
+          [
             'POST /events (one new deployment each)',
             [
               {

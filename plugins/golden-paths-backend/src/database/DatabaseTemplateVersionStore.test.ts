@@ -1,4 +1,8 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import knexFactory from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   DatabaseTemplateVersionStore,
   migrationsDir,
@@ -16,6 +20,45 @@ describe('DatabaseTemplateVersionStore', () => {
     });
     return { knex, store };
   }
+
+  it('puts a SQLite file in write-ahead-log mode, and the data survives reopening', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-wal-'));
+    const open = () =>
+      knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(dir, 'golden-paths.sqlite') },
+        useNullAsDefault: true,
+      });
+    try {
+      const first = open();
+      const store = await DatabaseTemplateVersionStore.create({
+        database: mockServices.database({ knex: first }),
+      });
+      const [{ journal_mode: mode }] = await first.raw('PRAGMA journal_mode');
+      expect(mode).toBe('wal');
+      await store.recordVersions(
+        [
+          {
+            templateRef: 'template:default/node-service',
+            version: '1.0.0',
+          },
+        ],
+        new Date('2026-11-02T09:00:00Z'),
+      );
+      await first.destroy();
+
+      const again = open();
+      const reopened = await DatabaseTemplateVersionStore.create({
+        database: mockServices.database({ knex: again }),
+      });
+      expect((await reopened.listVersions({})).map(v => v.version)).toEqual([
+        '1.0.0',
+      ]);
+      await again.destroy();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it.each(databases.eachSupportedId())(
     'records each version once and keeps when it was first seen, on %p',

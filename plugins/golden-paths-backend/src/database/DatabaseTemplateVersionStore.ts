@@ -34,6 +34,13 @@ type TemplateVersionRow = {
  */
 export async function migrateGoldenPathsDatabase(database: DatabaseService) {
   const client = await database.getClient();
+  if (String(client.client.config.client).includes('sqlite')) {
+    // Write-ahead logging: a commit is one append and one sync instead of a
+    // rollback journal's several, and readers do not wait for the writer.
+    // It is a property of the file, so setting it again changes nothing;
+    // an in-memory database keeps its own mode.
+    await client.raw('PRAGMA journal_mode = WAL');
+  }
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: migrationsDir });
   }

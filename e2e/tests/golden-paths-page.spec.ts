@@ -70,6 +70,13 @@ test("golden paths page: a team's rollup, the template histogram and DORA by tem
     histogram.locator('.recharts-bar-rectangle').first(),
   ).toBeVisible();
   await expect(page.getByText('Breaking').first()).toBeVisible();
+  // The policy in force, as the backend applies it.
+  await expect(
+    page.getByText('2027-01-31', { exact: true }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText('1 major', { exact: true }).first(),
+  ).toBeVisible();
   await page.screenshot({
     path: 'e2e/screenshots/golden-paths-templates.png',
     fullPage: true,

@@ -126,6 +126,7 @@ describe('goldenPathsPlugin', () => {
       | AuthorizeResult.ALLOW
       | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
     catalogEntities: Entity[] = entities,
+    goldenPathsConfig: object = {},
   ) {
     return startTestBackend({
       features: [
@@ -146,6 +147,7 @@ describe('goldenPathsPlugin', () => {
                 schedule: NEVER_DURING_TEST,
               },
               exemptions: { maxDuration: { days: 30 } },
+              ...goldenPathsConfig,
             },
           },
         }),
@@ -204,6 +206,34 @@ describe('goldenPathsPlugin', () => {
     expect(
       body.items.find((t: any) => t.templateRef.endsWith('python-legacy')),
     ).toBeUndefined();
+  });
+
+  it('says which policy is in force for each template, app-config included', async () => {
+    const { server } = await startBackend(AuthorizeResult.ALLOW, entities, {
+      policies: {
+        // A short ref works too; the rules given win over the annotations.
+        'python-service': { minimumVersion: '1.0.0', blockDate: '2027-06-01' },
+        // Overrides one rule of node-service's annotations.
+        [NODE]: { blockDate: '2027-03-01' },
+      },
+    });
+    const body = await waitForTemplates(server);
+    const policyOf = (ref: string) =>
+      body.items.find((t: any) => t.templateRef === ref).policy;
+    expect(policyOf(PYTHON)).toEqual({
+      minimumVersion: '1.0.0',
+      warnDate: '2000-01-01',
+      blockDate: '2027-06-01',
+    });
+    expect(policyOf(NODE)).toEqual({
+      minimumVersion: '1.1.0',
+      warnDate: '2000-01-01',
+      blockDate: '2027-03-01',
+      maxLag: { majors: 1 },
+    });
+    // Each version keeps the policy it was published with.
+    const node = body.items.find((t: any) => t.templateRef === NODE);
+    expect(node.versions[2].policy.blockDate).toBe('2999-01-01');
   });
 
   it('sweeps the catalog, lists and explains compliance, and answers the gate', async () => {

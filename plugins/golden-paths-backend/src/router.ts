@@ -181,8 +181,16 @@ export async function createRouter(options: {
   router.get('/templates', async (req, res) => {
     await anyCaller(req);
     const templateRef = optionalString(req.query, 'templateRef');
-    const versions = await templateVersions.listVersions({ templateRef });
-    const items = summarizeTemplates(versions);
+    const [versions, policies] = await Promise.all([
+      templateVersions.listVersions({ templateRef }),
+      complianceService.templatePolicies(),
+    ]);
+    // Each version keeps the policy it was published with; the summary says
+    // which policy is in force now, app-config included.
+    const items = summarizeTemplates(versions).map(item => {
+      const policy = policies.get(item.templateRef.toLocaleLowerCase('en-US'));
+      return policy ? { ...item, policy } : item;
+    });
     res.json({ items });
   });
 

@@ -1,5 +1,6 @@
 import type { DriftReport } from './drift';
 import type { VersionLag } from './semver';
+import type { TemplatePolicy } from './policy';
 
 /**
  * One entry of a Template's `paved.dev/changelog` annotation.
@@ -48,6 +49,12 @@ export type TemplateSummary = {
   title?: string;
   latestVersion: string;
   versions: TemplateVersion[];
+  /**
+   * The policy in force now: the template's annotations, overridden by
+   * app-config `goldenPaths.policies`. Absent when the template is no longer
+   * in the catalog.
+   */
+  policy?: TemplatePolicy;
 };
 
 /**

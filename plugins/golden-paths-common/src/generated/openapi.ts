@@ -532,6 +532,13 @@ export interface components {
             title?: string;
             latestVersion: string;
             versions: components["schemas"]["TemplateVersion"][];
+            /**
+             * @description The policy in force now: the template's annotations, overridden
+             *     key by key by app-config `goldenPaths.policies`. Absent when the
+             *     template is no longer in the catalog. Each version's own `policy`
+             *     is the one it was published with.
+             */
+            policy?: components["schemas"]["TemplatePolicy"];
         };
         StoredEvaluation: {
             entityRef: string;

@@ -9,6 +9,13 @@ export const templates: GoldenPathTemplate[] = [
     templateRef: 'template:default/node-service',
     title: 'Node.js service',
     latestVersion: '2.0.0',
+    // In force now, e.g. from app-config `goldenPaths.policies`.
+    policy: {
+      minimumVersion: '1.1.0',
+      warnDate: '2026-12-01',
+      blockDate: '2027-01-31',
+      maxLag: { majors: 1 },
+    },
     versions: [
       ['1.0.0', false, 'First release'],
       ['1.1.0', false, 'Adds the /health endpoint'],

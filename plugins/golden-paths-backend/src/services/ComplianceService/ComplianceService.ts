@@ -118,7 +118,28 @@ export class ComplianceService {
     now: Date;
     entityRef?: string;
   }): Promise<EvaluationContext> {
-    const { auth, catalog, templateVersions, exemptions } = this.deps;
+    return {
+      templates: await this.loadTemplates(),
+      exemptions: await this.deps.exemptions.listActive(options.now, {
+        entityRef: options.entityRef,
+      }),
+      now: options.now,
+      latestRenders: new Map(),
+    };
+  }
+
+  /**
+   * The policy in force for each template in the catalog: its annotations,
+   * overridden key by key by `goldenPaths.policies`. What the sweep applies.
+   */
+  async templatePolicies(): Promise<Map<string, TemplatePolicy>> {
+    const templates = await this.loadTemplates();
+    return new Map([...templates].map(([ref, t]) => [ref, t.policy]));
+  }
+
+  /** Every Template in the catalog, by lowercase ref. */
+  private async loadTemplates(): Promise<Map<string, TemplateContext>> {
+    const { auth, catalog, templateVersions } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const templates = new Map<string, TemplateContext>();
     const registered = await templateVersions.listVersions();
@@ -147,14 +168,7 @@ export class ComplianceService {
         templates.set(ref, { versions: [...versions], policy, problems });
       }
     }
-    return {
-      templates,
-      exemptions: await exemptions.listActive(options.now, {
-        entityRef: options.entityRef,
-      }),
-      now: options.now,
-      latestRenders: new Map(),
-    };
+    return templates;
   }
 
   /** Evaluates one Component; a pure step, given the context. */

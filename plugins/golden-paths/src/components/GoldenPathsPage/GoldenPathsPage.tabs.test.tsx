@@ -15,26 +15,13 @@ import { pageHandlers } from '../../__testUtils__/pageFixtures';
 
 jest.setTimeout(60_000);
 
-const nodeTemplateEntity = {
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: {
-    name: 'node-service',
-    namespace: 'default',
-    annotations: {
-      'paved.dev/policy-minimum-version': '1.1.0',
-      'paved.dev/policy-warn-date': '2026-12-01',
-      'paved.dev/policy-block-date': '2027-01-31',
-      'paved.dev/policy-max-lag': '1 major',
-    },
-  },
-};
-
 function renderPage(path: string) {
   return renderInTestApp(<GoldenPathsPage />, {
     apis: [
       [goldenPathsApiRef, mswGoldenPathsApi()],
-      [catalogApiRef, catalogApiMock({ entities: [nodeTemplateEntity] })],
+      // A catalog without the templates: the policy comes from the backend,
+      // which merges app-config policies into the annotations.
+      [catalogApiRef, catalogApiMock({ entities: [] })],
     ],
     mountPath: '/golden-paths/*',
     initialRouteEntries: [path],
@@ -72,7 +59,7 @@ describe('GoldenPathsPage tabs', () => {
       ).toHaveAttribute('href', '/catalog/default/template/node-service');
     });
 
-    it('lists the changelog newest first with Breaking marks, and the policy dates', async () => {
+    it('lists the changelog newest first with Breaking marks, and the policy in force', async () => {
       await renderPage('/golden-paths/templates');
 
       const changelog = await screen.findByRole('list', {

@@ -4,17 +4,14 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi, useApiHolder } from '@backstage/core-plugin-api';
-import { Entity } from '@backstage/catalog-model';
-import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
-  ANNOTATION_POLICY_BLOCK_DATE,
-  ANNOTATION_POLICY_MAX_LAG,
-  ANNOTATION_POLICY_MINIMUM_VERSION,
-  ANNOTATION_POLICY_WARN_DATE,
   ANNOTATION_TEMPLATE_VERSION,
   compareVersions,
+  MaxVersionLag,
   parseVersion,
+  TemplatePolicy,
 } from '@paved/backstage-plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -38,23 +35,16 @@ import {
 } from '../../api';
 import { ChartFigure } from '../charts';
 
-/** A template's policy as its catalog entity's annotations state it. */
-type PolicyDates = {
-  minimumVersion?: string;
-  warnDate?: string;
-  blockDate?: string;
-  maxLag?: string;
-};
-
-function policyOf(entity: Entity | undefined): PolicyDates | undefined {
-  const a = entity?.metadata.annotations;
-  if (!a) return undefined;
-  return {
-    minimumVersion: a[ANNOTATION_POLICY_MINIMUM_VERSION],
-    warnDate: a[ANNOTATION_POLICY_WARN_DATE],
-    blockDate: a[ANNOTATION_POLICY_BLOCK_DATE],
-    maxLag: a[ANNOTATION_POLICY_MAX_LAG],
-  };
+/** A maximum lag in words, e.g. "1 major", "2 minors", "0 majors, 1 minor". */
+export function describeMaxLag(lag: MaxVersionLag | undefined) {
+  if (!lag) return undefined;
+  const count = (n: number, one: string, many: string) =>
+    `${n} ${n === 1 ? one : many}`;
+  const parts = [
+    lag.majors !== undefined && count(lag.majors, 'major', 'majors'),
+    lag.minors !== undefined && count(lag.minors, 'minor', 'minors'),
+  ].filter((p): p is string => Boolean(p));
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 const byVersion = (a: string, b: string) =>
@@ -115,9 +105,13 @@ function VersionHistogram(props: {
   );
 }
 
-function PolicyList(props: { policy: PolicyDates | undefined }) {
+function PolicyList(props: { policy: TemplatePolicy | undefined }) {
   const { policy } = props;
-  if (!policy || !Object.values(policy).some(Boolean)) {
+  const maxLag = describeMaxLag(policy?.maxLag);
+  if (
+    !policy ||
+    (!policy.minimumVersion && !policy.warnDate && !policy.blockDate && !maxLag)
+  ) {
     return (
       <Typography variant="body2" color="textSecondary">
         No policy: every version is supported.
@@ -128,7 +122,7 @@ function PolicyList(props: { policy: PolicyDates | undefined }) {
     ['Minimum version', policy.minimumVersion],
     ['Warn from', policy.warnDate],
     ['Block from', policy.blockDate],
-    ['Maximum lag', policy.maxLag],
+    ['Maximum lag', maxLag],
   ];
   return (
     <Box component="dl" m={0}>
@@ -195,36 +189,13 @@ function Changelog(props: { template: GoldenPathTemplate }) {
 /** Every template: services per version, the changelog and the policy dates. */
 export function TemplatesTab() {
   const goldenPathsApi = useApi(goldenPathsApiRef);
-  // Optional: an app without the catalog still gets versions and changelogs.
-  const catalogApi = useApiHolder().get(catalogApiRef);
   const { value, loading, error } = useAsync(async () => {
     const [templates, summary] = await Promise.all([
       goldenPathsApi.listTemplates(),
       goldenPathsApi.getComplianceSummary({ groupBy: 'version' }),
     ]);
-    // The policy lives on the Template entity; without the catalog the rest still shows.
-    const entities = await (catalogApi
-      ? catalogApi.getEntitiesByRefs({
-          entityRefs: templates.map(t => t.templateRef),
-          fields: [
-            'kind',
-            'metadata.name',
-            'metadata.namespace',
-            'metadata.annotations',
-          ],
-        })
-      : Promise.reject(new Error('no catalog'))
-    )
-      .then(r => r.items)
-      .catch(() => templates.map(() => undefined));
-    return {
-      templates: templates.map((t, i) => ({
-        template: t,
-        entity: entities[i],
-      })),
-      summary: summary.items,
-    };
-  }, [goldenPathsApi, catalogApi]);
+    return { templates, summary: summary.items };
+  }, [goldenPathsApi]);
 
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
@@ -239,7 +210,7 @@ export function TemplatesTab() {
   }
   return (
     <Grid container spacing={3}>
-      {value.templates.map(({ template, entity }) => {
+      {value.templates.map(template => {
         const title = template.title ?? template.templateRef;
         return (
           <Grid item xs={12} key={template.templateRef}>
@@ -262,7 +233,8 @@ export function TemplatesTab() {
                   <Typography variant="subtitle2" component="h3">
                     Policy
                   </Typography>
-                  <PolicyList policy={policyOf(entity)} />
+                  {/* The policy in force now, app-config included. */}
+                  <PolicyList policy={template.policy} />
                   <Box mt={2}>
                     <Typography variant="subtitle2" component="h3">
                       Changelog

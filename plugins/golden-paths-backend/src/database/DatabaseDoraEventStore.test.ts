@@ -74,6 +74,38 @@ describe('DatabaseDoraEventStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'stores a batch larger than one insert statement, each id once, on %p',
+    async databaseId => {
+      const store = await DatabaseDoraEventStore.create({
+        database: mockServices.database({
+          knex: await databases.init(databaseId),
+        }),
+      });
+      const ref = 'component:default/payments';
+      const many = Array.from({ length: 2500 }, (_, i) => ({
+        ...deploy(
+          `many-${i}`,
+          new Date(
+            Date.parse('2026-11-01T00:00:00Z') + i * 60_000,
+          ).toISOString(),
+        ),
+        entityRef: ref,
+      }));
+      const at = new Date('2026-11-20T00:00:00Z');
+      expect(await store.ingest(many.slice(0, 1200), at)).toEqual({
+        stored: 1200,
+        duplicates: 0,
+      });
+      // Overlaps the first call across statement boundaries.
+      expect(await store.ingest(many.slice(700), at)).toEqual({
+        stored: 1300,
+        duplicates: 500,
+      });
+      expect(await store.listForEntities([ref], window)).toHaveLength(2500);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'answers each caller of a shared batch as if it had come alone, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);

@@ -35,10 +35,6 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { indexedCatalogFactory } from './lib/indexedCatalog';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import knexFactory, { Knex } from 'knex';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -51,21 +47,20 @@ import { DriftService } from '../plugins/golden-paths-backend/src/services/Drift
 import { ComplianceSweepTask } from '../plugins/golden-paths-backend/src/tasks/ComplianceSweepTask';
 import { TemplateVersionSyncTask } from '../plugins/golden-paths-backend/src/tasks/TemplateVersionSyncTask';
 import { generateCatalog, seededRandom } from './lib/catalogGenerator';
+import {
+  BenchEngine,
+  benchEngines,
+  createBenchDatabase,
+  percentile,
+} from './lib/databases';
 import { machineInfo, markdownTable } from './lib/report';
 import { formatMs, summarize } from './lib/timing';
 import { NEVER_DURING_TEST } from '../plugins/golden-paths-backend/src/__testUtils__/schedules';
-
-type Engine = 'sqlite' | 'postgres';
 
 const SIZES = (process.env.PAVED_BENCH_SIZES ?? '3000,10000,30000')
   .split(',')
   .map(s => Number(s.trim()))
   .filter(n => Number.isInteger(n) && n > 0);
-const ENGINES = (process.env.PAVED_BENCH_ENGINES ?? 'sqlite,postgres')
-  .split(',')
-  .map(s => s.trim()) as Engine[];
-const PG_URL =
-  process.env.PAVED_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const REQUESTS = Number(process.env.PAVED_BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = 50;
 const READ_RUNS = 3;
@@ -100,57 +95,6 @@ const noUrlReader: UrlReaderService = {
     throw new Error('no repository reads in this benchmark');
   },
 };
-
-type Database = { knex: Knex; label: string; drop: () => Promise<void> };
-
-async function createDatabase(engine: Engine): Promise<Database> {
-  if (engine === 'sqlite') {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'paved-bench-'));
-    const filename = path.join(dir, 'golden-paths.sqlite');
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename },
-      useNullAsDefault: true,
-    });
-    return {
-      knex,
-      label: 'SQLite (better-sqlite3, temp file)',
-      drop: async () => {
-        await knex.destroy();
-        await fs.rm(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `paved_bench_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: `${PG_URL}/postgres` });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const knex = knexFactory({
-    client: 'pg',
-    connection: `${PG_URL}/${name}`,
-    pool: { min: 0, max: 10 },
-  });
-  return {
-    knex,
-    label: 'PostgreSQL',
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.destroy();
-    },
-  };
-}
-
-async function postgresVersion(): Promise<string | undefined> {
-  const admin = knexFactory({ client: 'pg', connection: `${PG_URL}/postgres` });
-  try {
-    const { rows } = await admin.raw('SHOW server_version');
-    return rows[0].server_version;
-  } catch {
-    return undefined;
-  } finally {
-    await admin.destroy();
-  }
-}
 
 /** Runs `fn`, sampling RSS and heap every 10 ms; deltas from a settled heap. */
 async function measured<T>(fn: () => Promise<T>) {
@@ -224,12 +168,12 @@ async function fireRequests(
 }
 
 async function benchOne(
-  engine: Engine,
+  engine: BenchEngine,
   size: number,
 ): Promise<{ sweep: SweepRow; http: HttpRow[] }> {
   const catalogData = generateCatalog(size);
   const catalog = catalogServiceMock({ entities: catalogData.entities });
-  const db = await createDatabase(engine);
+  const db = await createBenchDatabase(engine, 'paved_bench_compliance');
   try {
     const database: DatabaseService = {
       getClient: async () => db.knex,
@@ -403,18 +347,8 @@ async function benchOne(
   }
 }
 
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)];
-
 async function main() {
-  const pgVersion = ENGINES.includes('postgres')
-    ? await postgresVersion()
-    : undefined;
-  const engines = ENGINES.filter(e => e !== 'postgres' || pgVersion);
-  const notes: string[] = [];
-  if (ENGINES.includes('postgres') && !pgVersion) {
-    notes.push(`PostgreSQL at ${PG_URL} unreachable: skipped.`);
-  }
+  const { engines, postgresVersion: pgVersion, notes } = await benchEngines();
   const sweeps: SweepRow[] = [];
   const https: HttpRow[] = [];
   for (const engine of engines) {
@@ -485,16 +419,16 @@ async function main() {
       ],
       https.map(h => {
         const sorted = [...h.samples].sort((a, b) => a - b);
-        const p95 = pct(sorted, 0.95);
+        const p95 = percentile(sorted, 0.95);
         return [
           h.engine,
           String(h.size),
           h.route,
           String(sorted.length),
           String(h.errors),
-          formatMs(pct(sorted, 0.5)),
+          formatMs(percentile(sorted, 0.5)),
           formatMs(p95),
-          formatMs(pct(sorted, 0.99)),
+          formatMs(percentile(sorted, 0.99)),
           formatMs(sorted[sorted.length - 1]),
           `${h.target} ms`,
           p95 <= h.target && h.errors === 0 ? 'yes' : '**no**',

@@ -50,7 +50,7 @@ import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
 import { Clock, systemClock } from './clock';
 import { DoraEventStore } from './database/DoraEventStore';
 import { SkeletonStore } from './database/SkeletonStore';
-import { DoraService } from './services/DoraService';
+import { DoraScope, DoraService } from './services/DoraService';
 import { normalizeDoraEvents } from './services/DoraIngest/normalize';
 import { GithubWebhookReceiver } from './services/GithubWebhook';
 import { asServiceUnavailable } from './services/databaseErrors';
@@ -133,6 +133,18 @@ export async function createRouter(options: {
 
   // The one place that turns a permission decision into a 403.
   // Every route but the GitHub webhook takes users and services alike.
+  // One service or one owner's services, never both.
+  const doraScope = (
+    entityRef: string | undefined,
+    owner: string | undefined,
+  ): DoraScope | undefined => {
+    if (entityRef && owner) {
+      throw new InputError('give either entityRef or owner, not both');
+    }
+    if (entityRef) return { entityRef };
+    return owner ? { owner } : undefined;
+  };
+
   const anyCaller = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
@@ -411,31 +423,21 @@ export async function createRouter(options: {
     if (templateRef) {
       throw new InputError('templateRef needs groupBy=templateVersion');
     }
-    if (entityRef && owner) {
-      throw new InputError('give either entityRef or owner, not both');
-    }
-    if (entityRef) {
-      res.json(
-        await options.dora.metricsForEntity(entityRef, window, { credentials }),
-      );
-    } else if (owner) {
-      res.json(
-        await options.dora.metricsForOwner(owner, window, { credentials }),
-      );
-    } else {
+    const scope = doraScope(entityRef, owner);
+    if (!scope) {
       throw new InputError('one of entityRef, owner or groupBy is required');
     }
+    res.json(await options.dora.metrics(scope, window, { credentials }));
   });
 
   router.get('/dora/trend', async (req, res) => {
     const credentials = await anyCaller(req);
     const window = readDoraWindow(req.query, now());
-    const entityRef = optionalEntityRef(req.query, 'entityRef', 'component');
-    const owner = optionalEntityRef(req.query, 'owner', 'group');
-    if (entityRef && owner) {
-      throw new InputError('give either entityRef or owner, not both');
-    }
-    if (!entityRef && !owner) {
+    const scope = doraScope(
+      optionalEntityRef(req.query, 'entityRef', 'component'),
+      optionalEntityRef(req.query, 'owner', 'group'),
+    );
+    if (!scope) {
       throw new InputError('one of entityRef or owner is required');
     }
     const bucketDays =
@@ -448,12 +450,7 @@ export async function createRouter(options: {
       );
     }
     res.json(
-      await options.dora.trend(
-        entityRef ? { entityRef } : { owner: owner! },
-        window,
-        bucketDays,
-        { credentials },
-      ),
+      await options.dora.trend(scope, window, bucketDays, { credentials }),
     );
   });
 

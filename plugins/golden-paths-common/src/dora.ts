@@ -738,6 +738,42 @@ export function computeDoraMetricsByGroup(
 }
 
 /**
+ * The DORA metrics of one service or of an owner's services together, as
+ * `GET /dora?entityRef=` and `GET /dora?owner=` answer.
+ *
+ * @public
+ */
+export type DoraServicesMetrics = {
+  window: DoraWindow;
+  /** The services counted, lowercase refs. */
+  entityRefs: string[];
+  metrics: DoraMetrics;
+};
+
+/**
+ * The DORA metrics of one template version: the deployments of the services
+ * on that version now.
+ *
+ * @public
+ */
+export type TemplateVersionDoraMetrics = {
+  templateRef: string;
+  templateVersion: string;
+  metrics: DoraMetrics;
+};
+
+/**
+ * `GET /dora?groupBy=templateVersion`: one entry per template version with a
+ * production deployment in the window.
+ *
+ * @public
+ */
+export type DoraByTemplateVersion = {
+  window: DoraWindow;
+  groups: TemplateVersionDoraMetrics[];
+};
+
+/**
  * DORA metrics per consecutive bucket of a window, for sparklines and charts.
  *
  * @public

@@ -10,7 +10,12 @@ import type {
   TemplateSummary,
   TemplateVersion,
 } from '../types';
-import type { DoraWindow } from '../dora';
+import type {
+  DoraByTemplateVersion,
+  DoraServicesMetrics,
+  DoraTrend,
+  DoraWindow,
+} from '../dora';
 import type { EnvironmentProgression } from '../doraProgression';
 
 type Schemas = components['schemas'];
@@ -42,6 +47,10 @@ export type WireTypeChecks = [
     >
   >,
   Check<Fits<DoraWindow, Schemas['DoraWindow']>>,
+  // GET /dora answers one of two shapes, both within the one spec'd object.
+  Check<Fits<DoraServicesMetrics, Ok<'GetDoraMetrics'>>>,
+  Check<Fits<DoraByTemplateVersion, Ok<'GetDoraMetrics'>>>,
+  Check<Fits<DoraTrend, Ok<'GetDoraTrend'>>>,
   Check<Fits<Schemas['DoraWindow'], DoraWindow>>,
   // The route adds the entity ref to what environmentProgression computes.
   Check<Fits<Routed<EnvironmentProgression>, Ok<'GetEnvironments'>>>,

@@ -8,7 +8,7 @@ import {
   ComplianceSummaryGroupBy,
   DoraByTemplateVersion,
   DoraQueryWindow,
-  DoraResult,
+  DoraServicesMetrics,
   DoraTrend,
   DoraTrendQuery,
   EnvironmentProgression,
@@ -46,7 +46,7 @@ export interface GoldenPathsApi {
   /** DORA metrics of one service or of every service an owner owns. */
   getDora(
     query: ({ entityRef: string } | { owner: string }) & DoraQueryWindow,
-  ): Promise<DoraResult>;
+  ): Promise<DoraServicesMetrics>;
   /** DORA metrics per template version, optionally for one template. */
   getDoraByTemplateVersion(
     query: { templateRef?: string } & DoraQueryWindow,

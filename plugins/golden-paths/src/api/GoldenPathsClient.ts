@@ -10,7 +10,7 @@ import {
   ComplianceSummaryGroupBy,
   DoraByTemplateVersion,
   DoraQueryWindow,
-  DoraResult,
+  DoraServicesMetrics,
   DoraTrend,
   DoraTrendQuery,
   EnvironmentProgression,
@@ -93,7 +93,7 @@ export class GoldenPathsClient implements GoldenPathsApi {
 
   async getDora(
     q: ({ entityRef: string } | { owner: string }) & DoraQueryWindow,
-  ): Promise<DoraResult> {
+  ): Promise<DoraServicesMetrics> {
     return this.request(`/dora${query(q)}`);
   }
 

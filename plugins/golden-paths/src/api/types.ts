@@ -1,17 +1,27 @@
 import {
   ComplianceDrift,
   ComplianceEvaluation,
-  DoraMetrics,
-  DoraWindow,
+  DoraByTemplateVersion,
+  DoraServicesMetrics,
+  DoraTrend,
   GoldenPathsApiComponents,
   GoldenPathsApiOperations,
   PolicyState,
   TemplateChangelogEntry,
   TemplateSummary,
   TemplateVersion,
+  TemplateVersionDoraMetrics,
 } from '@paved/backstage-plugin-golden-paths-common';
 
-export type { ComplianceEvaluation, TemplateChangelogEntry };
+// The wire types the backend answers with, shared through -common.
+export type {
+  ComplianceEvaluation,
+  DoraByTemplateVersion,
+  DoraServicesMetrics,
+  DoraTrend,
+  TemplateChangelogEntry,
+  TemplateVersionDoraMetrics,
+};
 
 /**
  * A template version with its changelog, as the registry serves it.
@@ -163,49 +173,6 @@ export type ComplianceHistory = {
  * @public
  */
 export type DoraQueryWindow = { from?: string; to?: string };
-
-/**
- * `GET /dora?entityRef=` or `?owner=`: the metrics of those services together.
- *
- * @public
- */
-export type DoraResult = {
-  window: DoraWindow;
-  entityRefs: string[];
-  metrics: DoraMetrics;
-};
-
-/**
- * The metrics of one template version.
- *
- * @public
- */
-export type TemplateVersionDora = {
-  templateRef: string;
-  templateVersion: string;
-  metrics: DoraMetrics;
-};
-
-/**
- * `GET /dora?groupBy=templateVersion`.
- *
- * @public
- */
-export type DoraByTemplateVersion = {
-  window: DoraWindow;
-  groups: TemplateVersionDora[];
-};
-
-/**
- * `GET /dora/trend`: the window cut into buckets of `bucketDays`, oldest first.
- *
- * @public
- */
-export type DoraTrend = {
-  window: DoraWindow;
-  bucketDays: number;
-  buckets: Array<{ window: DoraWindow; metrics: DoraMetrics }>;
-};
 
 /**
  * What `GET /dora/trend` is asked for: one service or one owner.

@@ -1,9 +1,14 @@
 import fc from 'fast-check';
 import { NOW } from './backend';
-import { BadRequest, MISSING, mutate } from './badPayloads';
+import {
+  BadRequest,
+  hiddenBehindPrototypeKey,
+  JSON_TYPE,
+  MISSING,
+  mutate,
+} from './badPayloads';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const JSON_TYPE = 'application/json';
 
 /** A body `POST /exemptions` accepts (with the catalog of the tests). */
 export const validExemption = {
@@ -150,24 +155,9 @@ const badBody: fc.Arbitrary<BadRequest> = fc.oneof(
       fc.constantFrom('entityRef', 'reason', 'expiresAt'),
       fc.constantFrom('__proto__', 'constructor'),
     )
-    .map(([field, key]) => {
-      const { [field]: value, ...rest } = validExemption as Record<
-        string,
-        unknown
-      >;
-      const hidden =
-        key === 'constructor'
-          ? { prototype: { [field]: value } }
-          : { [field]: value };
-      return {
-        label: 'prototype-pollution keys',
-        body: `{"${key}": ${JSON.stringify(hidden)}, ${JSON.stringify(
-          rest,
-        ).slice(1)}`,
-        contentType: JSON_TYPE,
-        names: field,
-      };
-    }),
+    .map(([field, key]) =>
+      hiddenBehindPrototypeKey(validExemption, field, key),
+    ),
 );
 
 /** Every kind of bad `POST /exemptions` request. */

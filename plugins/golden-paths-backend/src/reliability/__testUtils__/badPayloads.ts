@@ -402,7 +402,8 @@ export const goodEvent: fc.Arbitrary<object> = fc.oneof(
   validCloud.change,
 );
 
-const JSON_TYPE = 'application/json';
+/** The content type of every JSON body here. */
+export const JSON_TYPE = 'application/json';
 
 /** A bad event alone, in the plain or CloudEvents structured form. */
 export const badSingleEvent: fc.Arbitrary<BadRequest> = badEvent.map(
@@ -588,21 +589,7 @@ export const badBody: fc.Arbitrary<BadRequest> = fc.oneof(
       fc.constantFrom('service', 'id', 'finishedAt', 'succeeded'),
       fc.constantFrom('__proto__', 'constructor', 'prototype'),
     )
-    .map(([event, field, key]) => {
-      const { [field]: value, ...rest } = event as Record<string, unknown>;
-      const hidden =
-        key === 'constructor'
-          ? { prototype: { [field]: value } }
-          : { [field]: value };
-      return {
-        label: 'prototype-pollution keys',
-        body: `{"${key}": ${JSON.stringify(hidden)}, ${JSON.stringify(
-          rest,
-        ).slice(1)}`,
-        contentType: JSON_TYPE,
-        names: field,
-      };
-    }),
+    .map(([event, field, key]) => hiddenBehindPrototypeKey(event, field, key)),
 );
 
 /** Every kind of bad `POST /events` request. */
@@ -612,3 +599,28 @@ export const badEventRequest: fc.Arbitrary<BadRequest> = fc.oneof(
   { arbitrary: badBinaryEvent, weight: 2 },
   { arbitrary: badBody, weight: 2 },
 );
+
+/**
+ * `valid` with `field` moved under a `__proto__`, `constructor` or
+ * `prototype` key, written as raw JSON (an object literal would set the
+ * prototype instead): a parser that merges such keys would find the field.
+ */
+export function hiddenBehindPrototypeKey(
+  valid: object,
+  field: string,
+  key: string,
+): BadRequest {
+  const { [field]: value, ...rest } = valid as Record<string, unknown>;
+  const hidden =
+    key === 'constructor'
+      ? { prototype: { [field]: value } }
+      : { [field]: value };
+  return {
+    label: 'prototype-pollution keys',
+    body: `{"${key}": ${JSON.stringify(hidden)}, ${JSON.stringify(rest).slice(
+      1,
+    )}`,
+    contentType: JSON_TYPE,
+    names: field,
+  };
+}

@@ -133,39 +133,52 @@ export class ComplianceService {
    * overridden key by key by `goldenPaths.policies`. What the sweep applies.
    */
   async templatePolicies(): Promise<Map<string, TemplatePolicy>> {
-    const templates = await this.loadTemplates();
+    const templates = await this.readTemplates();
     return new Map([...templates].map(([ref, t]) => [ref, t.policy]));
   }
 
-  /** Every Template in the catalog, by lowercase ref. */
+  /** Every Template in the catalog with its published versions, by lowercase ref. */
   private async loadTemplates(): Promise<Map<string, TemplateContext>> {
-    const { auth, catalog, templateVersions } = this.deps;
-    const credentials = await auth.getOwnServiceCredentials();
-    const templates = new Map<string, TemplateContext>();
-    const registered = await templateVersions.listVersions();
-    for await (const page of catalog.streamEntities(
+    const [templates, registered] = await Promise.all([
+      this.readTemplates(),
+      this.deps.templateVersions.listVersions(),
+    ]);
+    const versionsOf = new Map<string, Set<string>>();
+    for (const v of registered) {
+      const ref = v.templateRef.toLocaleLowerCase('en-US');
+      versionsOf.set(ref, (versionsOf.get(ref) ?? new Set()).add(v.version));
+    }
+    const result = new Map<string, TemplateContext>();
+    for (const [ref, { policy, problems, currentVersion }] of templates) {
+      const versions = new Set(versionsOf.get(ref));
+      // The template's own version counts as published even before the
+      // registry sync has recorded it, so a fresh install is not all unknown.
+      if (currentVersion) versions.add(currentVersion);
+      result.set(ref, { versions: [...versions], policy, problems });
+    }
+    return result;
+  }
+
+  /** Every Template in the catalog: its policy in force and its version. */
+  private async readTemplates() {
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const templates = new Map<
+      string,
+      Pick<TemplateContext, 'policy' | 'problems'> & { currentVersion?: string }
+    >();
+    for await (const page of this.deps.catalog.streamEntities(
       { filter: { kind: 'Template' }, fields: ['kind', 'metadata'] },
       { credentials },
     )) {
       for (const template of page) {
         const ref = stringifyEntityRef(template).toLocaleLowerCase('en-US');
         const annotations = template.metadata.annotations ?? {};
-        const { policy, problems } = readTemplatePolicy(
-          annotations,
-          this.policyConfig.get(ref),
-        );
-        // The template's own version counts as published even before the
-        // registry sync has recorded it, so a fresh install is not all unknown.
-        const current = parseVersion(
-          annotations[ANNOTATION_TEMPLATE_VERSION] ?? '',
-        );
-        const versions = new Set(
-          registered
-            .filter(v => v.templateRef.toLocaleLowerCase('en-US') === ref)
-            .map(v => v.version),
-        );
-        if (current) versions.add(current);
-        templates.set(ref, { versions: [...versions], policy, problems });
+        templates.set(ref, {
+          ...readTemplatePolicy(annotations, this.policyConfig.get(ref)),
+          currentVersion: parseVersion(
+            annotations[ANNOTATION_TEMPLATE_VERSION] ?? '',
+          ),
+        });
       }
     }
     return templates;

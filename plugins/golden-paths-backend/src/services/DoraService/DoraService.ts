@@ -10,7 +10,8 @@ import {
   ANNOTATION_DORA_ID,
   DEFAULT_PRODUCTION_ENVIRONMENTS,
   DoraBands,
-  DoraMetrics,
+  DoraByTemplateVersion,
+  DoraServicesMetrics,
   DoraTrend,
   DoraWindow,
   EnvironmentProgression,
@@ -51,15 +52,11 @@ export type DoraIngestSummary = {
 };
 
 /**
- * DORA metrics of one template version.
+ * Whose DORA metrics: one service, or every Component an owner owns.
  *
  * @public
  */
-export type TemplateVersionDoraMetrics = {
-  templateRef: string;
-  templateVersion: string;
-  metrics: DoraMetrics;
-};
+export type DoraScope = { entityRef: string } | { owner: string };
 
 /**
  * How DORA metrics are computed, from `goldenPaths.dora`.
@@ -211,27 +208,16 @@ export class DoraService {
     });
   }
 
-  /** The metrics of one service, which the caller must be able to read. */
-  async metricsForEntity(
-    entityRef: string,
+  /**
+   * The metrics of one service, which the caller must be able to read, or
+   * of every Component an owner owns, together.
+   */
+  async metrics(
+    scope: DoraScope,
     window: DoraWindow,
     options: { credentials: BackstageCredentials },
-  ) {
-    const entityRefs = await this.readableEntity(entityRef, options);
-    return {
-      window,
-      entityRefs,
-      metrics: await this.metricsFor(entityRefs, window),
-    };
-  }
-
-  /** The metrics of every Component an owner owns, together. */
-  async metricsForOwner(
-    owner: string,
-    window: DoraWindow,
-    options: { credentials: BackstageCredentials },
-  ) {
-    const entityRefs = await this.ownedComponents(owner, options);
+  ): Promise<DoraServicesMetrics> {
+    const entityRefs = await this.servicesOf(scope, options);
     return {
       window,
       entityRefs,
@@ -244,15 +230,12 @@ export class DoraService {
    * `bucketDays` days, from a single read of their events.
    */
   async trend(
-    scope: { entityRef: string } | { owner: string },
+    scope: DoraScope,
     window: DoraWindow,
     bucketDays: number,
     options: { credentials: BackstageCredentials },
   ): Promise<DoraTrend> {
-    const entityRefs =
-      'entityRef' in scope
-        ? await this.readableEntity(scope.entityRef, options)
-        : await this.ownedComponents(scope.owner, options);
+    const entityRefs = await this.servicesOf(scope, options);
     const events = await this.deps.events.listForEntities(entityRefs, window);
     return computeDoraTrend(
       { ...toDoraRecords(events), ...this.doraConfig, window },
@@ -281,6 +264,15 @@ export class DoraService {
         { limit },
       ),
     };
+  }
+
+  private servicesOf(
+    scope: DoraScope,
+    options: { credentials: BackstageCredentials },
+  ): Promise<string[]> {
+    return 'entityRef' in scope
+      ? this.readableEntity(scope.entityRef, options)
+      : this.ownedComponents(scope.owner, options);
   }
 
   private async readableEntity(
@@ -316,7 +308,7 @@ export class DoraService {
   async metricsByTemplateVersion(
     window: DoraWindow,
     filter: { templateRef?: string; owner?: string },
-  ): Promise<{ window: DoraWindow; groups: TemplateVersionDoraMetrics[] }> {
+  ): Promise<DoraByTemplateVersion> {
     const versionOf = new Map(
       (await this.deps.compliance.listTemplateVersions(filter)).map(v => [
         v.entityRef,

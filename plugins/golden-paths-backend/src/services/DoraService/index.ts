@@ -1,6 +1,2 @@
 export { DoraService, readDoraConfig } from './DoraService';
-export type {
-  DoraConfig,
-  DoraIngestSummary,
-  TemplateVersionDoraMetrics,
-} from './DoraService';
+export type { DoraConfig, DoraIngestSummary, DoraScope } from './DoraService';

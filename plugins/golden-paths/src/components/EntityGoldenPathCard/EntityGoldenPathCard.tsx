@@ -26,7 +26,6 @@ import {
 } from '@paved/backstage-plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
@@ -36,6 +35,7 @@ import {
   GoldenPathTemplateVersion,
   goldenPathsApiRef,
 } from '../../api';
+import { ChangelogVersion } from '../ChangelogVersion';
 import { describeActionError } from './describeActionError';
 import { ExemptionDialog } from './ExemptionDialog';
 import { readGoldenPathProvenance } from './provenance';
@@ -117,20 +117,7 @@ function Changelog(props: { versions: GoldenPathTemplateVersion[] }) {
       </Typography>
       {props.versions.map(v => (
         <Box key={v.version} mt={1} data-testid={`changelog-${v.version}`}>
-          <Typography variant="body2" component="div">
-            <strong>{v.version}</strong>
-            {v.changelog?.date && ` (${v.changelog.date})`}{' '}
-            {(v.changelog?.breaking || v.breaking) && (
-              <Chip label="Breaking" size="small" color="secondary" />
-            )}
-          </Typography>
-          <Box component="ul" mt={0} mb={0}>
-            {v.changelog?.changes.map(change => (
-              <Typography key={change} variant="body2" component="li">
-                {change}
-              </Typography>
-            ))}
-          </Box>
+          <ChangelogVersion version={v} />
         </Box>
       ))}
     </Box>

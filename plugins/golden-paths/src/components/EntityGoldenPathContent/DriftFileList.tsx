@@ -70,42 +70,27 @@ export function DriftFileList(props: { entityRef: string }) {
     [goldenPathsApi, props.entityRef],
   );
 
-  if (loading) {
-    return (
-      <InfoCard title="Drift from the template">
-        <Progress />
-      </InfoCard>
-    );
-  }
-  if (error) {
-    return (
-      <InfoCard title="Drift from the template">
-        <ResponseErrorPanel error={error} />
-      </InfoCard>
-    );
-  }
   const drift = value?.drift;
-  if (!drift?.files) {
+  if (loading || error || !drift?.files) {
     return (
       <InfoCard title="Drift from the template">
-        <Typography variant="body2">
-          No drift report for this service: it was not created from a golden
-          path, or its lock file could not be read yet.
-        </Typography>
+        {loading && <Progress />}
+        {error && <ResponseErrorPanel error={error} />}
+        {!loading && !error && (
+          <Typography variant="body2">
+            No drift report for this service: it was not created from a golden
+            path, or its lock file could not be read yet.
+          </Typography>
+        )}
       </InfoCard>
     );
   }
   const files = drift.files;
-  const count = (f: Filter) => {
-    if (f === 'all') return files.length;
-    if (f === 'conflicts') return files.filter(x => x.likelyConflict).length;
-    return files.filter(x => x.status === f).length;
-  };
-  const shown = files.filter(f => {
-    if (filter === 'all') return true;
-    if (filter === 'conflicts') return f.likelyConflict;
-    return f.status === filter;
-  });
+  const inFilter = (f: Filter) => (file: FileDrift) =>
+    f === 'all' ||
+    (f === 'conflicts' ? file.likelyConflict : file.status === f);
+  const count = (f: Filter) => files.filter(inFilter(f)).length;
+  const shown = files.filter(inFilter(filter));
   const filters: Array<[Filter, string]> = [
     ['all', 'All'],
     ...DRIFT_STATUSES.map(s => [s, DRIFT_STATUS_LABELS[s]] as [Filter, string]),

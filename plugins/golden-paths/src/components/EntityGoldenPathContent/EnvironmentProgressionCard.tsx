@@ -47,28 +47,18 @@ export function EnvironmentProgressionCard(props: { entityRef: string }) {
     [goldenPathsApi, props.entityRef],
   );
 
-  if (loading) {
+  if (loading || error || !value?.environments.length) {
     return (
       <InfoCard title="Environments">
-        <Progress />
-      </InfoCard>
-    );
-  }
-  if (error) {
-    return (
-      <InfoCard title="Environments">
-        <ResponseErrorPanel error={error} />
-      </InfoCard>
-    );
-  }
-  if (!value?.environments.length) {
-    return (
-      <InfoCard title="Environments">
-        <Typography variant="body2">
-          No deployment has been reported for this service yet, so there is no
-          environment to show. Deployment events name their environment and
-          version.
-        </Typography>
+        {loading && <Progress />}
+        {error && <ResponseErrorPanel error={error} />}
+        {!loading && !error && (
+          <Typography variant="body2">
+            No deployment has been reported for this service yet, so there is no
+            environment to show. Deployment events name their environment and
+            version.
+          </Typography>
+        )}
       </InfoCard>
     );
   }

@@ -33,7 +33,7 @@ import {
 import useAsync from 'react-use/esm/useAsync';
 import {
   GoldenPathTemplate,
-  TemplateVersionDora,
+  TemplateVersionDoraMetrics,
   goldenPathsApiRef,
 } from '../../api';
 import { ChartFigure } from '../charts';
@@ -62,7 +62,7 @@ function templateName(ref: string, templates: GoldenPathTemplate[]): string {
 /** One grouped bar chart: versions along the axis, a bar per template. */
 function MetricByVersionChart(props: {
   view: DoraMetricView;
-  groups: TemplateVersionDora[];
+  groups: TemplateVersionDoraMetrics[];
   templates: GoldenPathTemplate[];
 }) {
   const { view, groups, templates } = props;
@@ -78,7 +78,7 @@ function MetricByVersionChart(props: {
   const versions = [...new Set(groups.map(g => g.templateVersion))].sort(
     byVersion,
   );
-  const valueOf = (g: TemplateVersionDora | undefined) =>
+  const valueOf = (g: TemplateVersionDoraMetrics | undefined) =>
     g && g.metrics[view.key].enoughData ? view.value(g.metrics) ?? null : null;
   const data = versions.map(version => {
     const row: Record<string, string | number | null> = { version };
@@ -130,7 +130,7 @@ function MetricByVersionChart(props: {
 }
 
 function DoraByVersionTable(props: {
-  groups: TemplateVersionDora[];
+  groups: TemplateVersionDoraMetrics[];
   templates: GoldenPathTemplate[];
 }) {
   return (

@@ -14,7 +14,6 @@ import {
   TemplatePolicy,
 } from '@paved/backstage-plugin-golden-paths-common';
 import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
@@ -33,6 +32,7 @@ import {
   GoldenPathTemplate,
   goldenPathsApiRef,
 } from '../../api';
+import { ChangelogVersion } from '../ChangelogVersion';
 import { ChartFigure } from '../charts';
 
 /** A maximum lag in words, e.g. "1 major", "2 minors", "0 majors, 1 minor". */
@@ -166,20 +166,7 @@ function Changelog(props: { template: GoldenPathTemplate }) {
     >
       {versions.map(v => (
         <li key={v.version}>
-          <Typography variant="body2" component="div">
-            <strong>{v.version}</strong>
-            {v.changelog?.date && ` (${v.changelog.date})`}{' '}
-            {(v.breaking || v.changelog?.breaking) && (
-              <Chip label="Breaking" size="small" color="secondary" />
-            )}
-          </Typography>
-          <Box component="ul" m={0} pl={2}>
-            {v.changelog?.changes.map(c => (
-              <Typography key={c} component="li" variant="body2">
-                {c}
-              </Typography>
-            ))}
-          </Box>
+          <ChangelogVersion version={v} />
         </li>
       ))}
     </Box>

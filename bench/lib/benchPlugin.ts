@@ -23,7 +23,10 @@ export function startBenchPlugin(entities: Entity[], knex: Knex) {
           goldenPaths: {
             templateRegistry: { schedule: NEVER_DURING_TEST },
             sweep: { schedule: NEVER_DURING_TEST },
-            dora: { rematchSchedule: NEVER_DURING_TEST },
+            dora: {
+              rematchSchedule: NEVER_DURING_TEST,
+              factsSchedule: NEVER_DURING_TEST,
+            },
           },
         },
       }),

@@ -45,6 +45,12 @@ export interface Config {
        */
       rematchSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**
+       * How often the DORA facts of services whose events changed are worked
+       * out again (queries also do it for the services they read). Defaults
+       * to every minute, first run 20 seconds after start.
+       */
+      factsSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
        * Environment names that count as production, compared
        * case-insensitively. Defaults to `production` and `prod`.
        */

@@ -86,7 +86,10 @@ describe('GET /environments and GET /dora/trend', () => {
             goldenPaths: {
               templateRegistry: { schedule: NEVER_DURING_TEST },
               sweep: { schedule: NEVER_DURING_TEST },
-              dora: { rematchSchedule: NEVER_DURING_TEST },
+              dora: {
+                rematchSchedule: NEVER_DURING_TEST,
+                factsSchedule: NEVER_DURING_TEST,
+              },
             },
           },
         }),

@@ -28,6 +28,7 @@ import {
   readGithubWebhookConfig,
 } from './services/GithubWebhook';
 import { DoraRematchTask } from './tasks/DoraRematchTask';
+import { scheduleGlobalTask } from './tasks/scheduleGlobalTask';
 import { ComplianceSweepTask } from './tasks/ComplianceSweepTask';
 import { TemplateVersionSyncTask } from './tasks/TemplateVersionSyncTask';
 
@@ -49,6 +50,7 @@ export const goldenPathsPlugin = createBackendPlugin({
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -66,7 +68,10 @@ export const goldenPathsPlugin = createBackendPlugin({
         const templateVersions = await DatabaseTemplateVersionStore.create({
           database,
         });
-        const compliance = await DatabaseComplianceStore.create({ database });
+        const compliance = await DatabaseComplianceStore.create({
+          database,
+          lifecycle: deps.lifecycle,
+        });
         const exemptions = await DatabaseExemptionStore.create({ database });
         const skeletons = await DatabaseSkeletonStore.create({ database });
         const archive = new SkeletonArchive({
@@ -122,6 +127,27 @@ export const goldenPathsPlugin = createBackendPlugin({
           events: doraEvents,
           compliance,
           config: readDoraConfig(config),
+        });
+        // Facts worked out for other production environments are redone.
+        await dora.checkFactSettings();
+        // Queries work out the facts of the stale services they read; this
+        // keeps that work small by doing the rest in the background.
+        await scheduleGlobalTask({
+          id: 'golden-paths-dora-facts',
+          scheduler,
+          schedule: readSchedule(config, 'goldenPaths.dora.factsSchedule', {
+            frequency: { minutes: 1 },
+            timeout: { minutes: 10 },
+            initialDelay: { seconds: 20 },
+          }),
+          logger,
+          onError: 'DORA facts refresh failed',
+          run: async () => {
+            const refreshed = await dora.refreshFacts();
+            if (refreshed > 0) {
+              logger.info(`DORA facts: ${refreshed} services refreshed`);
+            }
+          },
         });
         const githubWebhook = new GithubWebhookReceiver({
           dora,

@@ -155,7 +155,10 @@ describe('POST /webhooks/github', () => {
             goldenPaths: {
               templateRegistry: { schedule: NEVER_DURING_TEST },
               sweep: { schedule: NEVER_DURING_TEST },
-              dora: { rematchSchedule: NEVER_DURING_TEST },
+              dora: {
+                rematchSchedule: NEVER_DURING_TEST,
+                factsSchedule: NEVER_DURING_TEST,
+              },
               ...(github ? { github } : {}),
             },
           },

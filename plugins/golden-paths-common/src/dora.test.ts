@@ -2,8 +2,14 @@ import {
   ChangeRecord,
   computeDoraMetrics,
   computeDoraMetricsByGroup,
+  computeDoraMetricsByGroupFromFacts,
+  computeDoraMetricsFromFacts,
   ComputeDoraMetricsOptions,
+  computeDoraTrend,
+  computeDoraTrendFromFacts,
   DeploymentRecord,
+  doraFacts,
+  DoraFacts,
   doraWindowEndingAt,
   DoraWindow,
   IncidentRecord,
@@ -785,6 +791,111 @@ describe('duplicates and order', () => {
       });
       expect(failedDeploymentRecoveryTime.medianHours).toBe(3);
     }
+  });
+  describe('facts', () => {
+    const ofService = (ref: string) => ({
+      deployments: deployments.filter(d => d.entityRef === ref),
+      changes: changes.filter(c => c.entityRef === ref),
+      incidents: incidents.filter(i => i.entityRef === ref),
+    });
+    const concat = (...all: DoraFacts[]): DoraFacts => ({
+      deployments: all.flatMap(f => f.deployments),
+      leadTimes: all.flatMap(f => f.leadTimes),
+      recoveries: all.flatMap(f => f.recoveries),
+    });
+
+    it('hand-computed facts for the shared fixture', () => {
+      const facts = doraFacts(input);
+      const hours = (ms: number) => ms / HOUR;
+      expect(
+        facts.deployments.map(d => [
+          d.entityRef === SVC ? 'svc' : 'other',
+          (d.finishedMs - T0) / DAY,
+          d.failed,
+          d.rework,
+        ]),
+      ).toEqual([
+        ['svc', 1, false, false],
+        ['svc', 2, true, false],
+        ['svc', 3, false, true],
+        ['svc', 4, false, true],
+        ['other', 5, true, false],
+        ['svc', 6, true, false],
+        ['svc', 6, true, false],
+        ['svc', 9, false, false],
+      ]);
+      expect(
+        facts.leadTimes
+          .map(l => [(l.deployedMs - T0) / DAY, hours(l.leadMs)])
+          .sort((a, b) => a[0] - b[0]),
+      ).toEqual([
+        [1, 24],
+        [2, 12],
+        [5, 12],
+        [6, 24],
+        [9, 12],
+      ]);
+      expect(
+        facts.recoveries.map(r => hours(r.recoveryMs)).sort((a, b) => a - b),
+      ).toEqual([3, 5, 49]);
+    });
+
+    it('do not depend on the window: any window gives what the records give', () => {
+      const facts = doraFacts(input);
+      for (const window of [
+        WINDOW,
+        { from: at(2), to: at(6) },
+        { from: at(5, 12), to: at(40) },
+        { from: at(-30), to: at(1) },
+      ]) {
+        expect(computeDoraMetricsFromFacts(facts, { window })).toEqual(
+          computeDoraMetrics({ ...input, window }),
+        );
+      }
+    });
+
+    it('of each service, put together, give the metrics of all services', () => {
+      const together = concat(
+        doraFacts(ofService(SVC)),
+        doraFacts(ofService(OTHER)),
+      );
+      expect(computeDoraMetricsFromFacts(together, { window: WINDOW })).toEqual(
+        metrics(input),
+      );
+      expect(
+        computeDoraMetricsByGroupFromFacts(
+          together,
+          { window: WINDOW },
+          ref => ref,
+        ),
+      ).toEqual(
+        computeDoraMetricsByGroup(
+          { ...input, window: WINDOW },
+          d => d.entityRef,
+        ),
+      );
+    });
+
+    it('give the trend the records give, bucket by bucket', () => {
+      const options = { ...input, window: { from: at(0), to: at(10) } };
+      expect(computeDoraTrendFromFacts(doraFacts(input), options, 3)).toEqual(
+        computeDoraTrend(options, 3),
+      );
+    });
+
+    it('take bands and minimum samples when counted', () => {
+      const result = computeDoraMetricsFromFacts(doraFacts(input), {
+        window: WINDOW,
+        minSample: { changeLeadTime: 6 },
+      });
+      expect(result.changeLeadTime.sample).toBe(5);
+      expect(result.changeLeadTime.band).toBe('unknown');
+      expect(() =>
+        computeDoraMetricsFromFacts(doraFacts(input), {
+          window: { from: at(3), to: at(3) },
+        }),
+      ).toThrow('Invalid DORA window');
+    });
   });
 });
 

@@ -471,7 +471,8 @@ function shipChanges(
 
 function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numerically, and faster than a comparator.
+  const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1
     ? sorted[mid]
@@ -495,29 +496,169 @@ export function doraWindowEndingAt(
   return { from: new Date(toMs - days * MS_PER_DAY).toISOString(), to };
 }
 
-type Shipped = { deployment: Deployment; leadMs: number };
-
-/** An incident with the production deployment it links to. */
-type LinkedIncident = { incident: IncidentRecord; linked: Deployment };
-
-/** The records one set of metrics counts: all of them, or one group's. */
-type Scope = {
-  production: Deployment[];
-  shipped: Shipped[];
-  incidents: LinkedIncident[];
+/**
+ * A successful production deployment, as the metrics count it. The facts of a
+ * service are worked out once from all its records (links, shipping); the
+ * metrics of any window are then counts and medians over them.
+ *
+ * @public
+ */
+export type DoraDeploymentFact = {
+  /** The service deployed, lowercase ref. */
+  entityRef: string;
+  /** When it finished, ms since the epoch. */
+  finishedMs: number;
+  /** Whether an incident links to it (see `linkIncidents`). */
+  failed: boolean;
+  /** A rollback, or a deployment whose event names incidents it resolves. */
+  rework: boolean;
 };
 
-type Prepared = Scope & {
+/**
+ * A change shipped to production. It counts in the window, and the group, of
+ * the deployment that shipped it.
+ *
+ * @public
+ */
+export type DoraLeadTimeFact = {
+  /** The service of the deployment that shipped the change. */
+  entityRef: string;
+  /** When that deployment finished, ms since the epoch. */
+  deployedMs: number;
+  /** From the first commit (or the merge, without one) to that finish, ms. */
+  leadMs: number;
+};
+
+/**
+ * A resolved incident linked to a production deployment. It counts in the
+ * window it started in, and in the group of the deployment it links to.
+ *
+ * @public
+ */
+export type DoraRecoveryFact = {
+  /** The service of the deployment the incident links to. */
+  entityRef: string;
+  /** When the incident started, ms since the epoch. */
+  startedMs: number;
+  /** From that deployment's finish to the incident's resolution, ms. */
+  recoveryMs: number;
+};
+
+/**
+ * Everything the five metrics of any window need, independent of the window:
+ * see `doraFacts`.
+ *
+ * @public
+ */
+export type DoraFacts = {
+  deployments: DoraDeploymentFact[];
+  leadTimes: DoraLeadTimeFact[];
+  recoveries: DoraRecoveryFact[];
+};
+
+/**
+ * The records `doraFacts` works from.
+ *
+ * @public
+ */
+export type DoraRecords = Pick<
+  ComputeDoraMetricsOptions,
+  'deployments' | 'changes' | 'incidents' | 'productionEnvironments'
+>;
+
+/**
+ * How the metrics of a window are computed from facts.
+ *
+ * @public
+ */
+export type DoraFactsMetricsOptions = Pick<
+  ComputeDoraMetricsOptions,
+  'window' | 'minSample' | 'bands'
+>;
+
+/** Facts keep the deployment they follow, to group by deployment. */
+type Sourced<F> = F & { source: Deployment };
+type SourcedFacts = {
+  deployments: Sourced<DoraDeploymentFact>[];
+  leadTimes: Sourced<DoraLeadTimeFact>[];
+  recoveries: Sourced<DoraRecoveryFact>[];
+};
+
+function sourcedFacts(records: DoraRecords): SourcedFacts {
+  const production = productionDeployments(
+    records.deployments,
+    records.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS,
+  );
+  const incidents = dedupeById(records.incidents);
+  const links = linkWith(production, incidents);
+  const failedIds = new Set(links.values());
+  const productionById = new Map(production.map(d => [d.id, d]));
+
+  const recoveries: Sourced<DoraRecoveryFact>[] = [];
+  for (const incident of incidents) {
+    const linked = productionById.get(links.get(incident.id) ?? '');
+    const startedMs = parseTime(incident.startedAt);
+    const resolvedMs = parseTime(incident.resolvedAt);
+    // Open incidents have not recovered yet: no sample.
+    if (!linked || startedMs === undefined || resolvedMs === undefined) {
+      continue;
+    }
+    const recoveryMs = resolvedMs - linked.finishedMs;
+    // Resolved before the deployment finished: a bad explicit link, not speed.
+    if (recoveryMs < 0) continue;
+    recoveries.push({
+      entityRef: linked.entityRef,
+      startedMs,
+      recoveryMs,
+      source: linked,
+    });
+  }
+  return {
+    deployments: production.map(d => ({
+      entityRef: d.entityRef,
+      finishedMs: d.finishedMs,
+      failed: failedIds.has(d.id),
+      rework:
+        d.kind === 'rollback' ||
+        (d.resolvesIncidentIds !== undefined &&
+          d.resolvesIncidentIds.length > 0),
+      source: d,
+    })),
+    leadTimes: shipChanges(production, records.changes).map(
+      ({ deployment, leadMs }) => ({
+        entityRef: deployment.entityRef,
+        deployedMs: deployment.finishedMs,
+        leadMs,
+        source: deployment,
+      }),
+    ),
+    recoveries,
+  };
+}
+
+/**
+ * The facts of a set of records: each successful production deployment with
+ * whether it failed and whether it is rework, each shipped change with its
+ * lead time, each resolved incident with its recovery time. Links and
+ * shipping need every record of a service, whatever the window; the facts do
+ * not depend on any window, so they can be stored and counted per window
+ * later (`computeDoraMetricsFromFacts`). Records with the same id count once.
+ *
+ * @public
+ */
+export function doraFacts(records: DoraRecords): DoraFacts {
+  return sourcedFacts(records);
+}
+
+type Settings = {
   fromMs: number;
   toMs: number;
   bands: DoraBands;
   minSample: DoraMinSample;
-  /** Ids of production deployments some incident links to. */
-  failedIds: Set<string>;
 };
 
-/** Everything that needs all records (links, shipping), computed once. */
-function prepare(options: ComputeDoraMetricsOptions): Prepared {
+/** Checks the window and the bands once, before any counting. */
+function settingsOf(options: DoraFactsMetricsOptions): Settings {
   const { window } = options;
   const fromMs = parseTime(window.from);
   const toMs = parseTime(window.to);
@@ -526,80 +667,57 @@ function prepare(options: ComputeDoraMetricsOptions): Prepared {
       `Invalid DORA window: from '${window.from}' must be before to '${window.to}'`,
     );
   }
-  const production = productionDeployments(
-    options.deployments,
-    options.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS,
-  );
-  const incidents = dedupeById(options.incidents);
-  const links = linkWith(production, incidents);
-  const productionById = new Map(production.map(d => [d.id, d]));
-  const linkedIncidents: LinkedIncident[] = [];
-  for (const incident of incidents) {
-    const linked = productionById.get(links.get(incident.id) ?? '');
-    if (linked) linkedIncidents.push({ incident, linked });
-  }
   return {
     fromMs,
     toMs,
     bands: resolveDoraBands(options.bands),
     minSample: { ...DEFAULT_DORA_MIN_SAMPLE, ...options.minSample },
-    production,
-    shipped: shipChanges(production, options.changes),
-    incidents: linkedIncidents,
-    failedIds: new Set(links.values()),
   };
 }
 
-function computeScoped(
-  prepared: Prepared,
+function metricsOf(
+  facts: DoraFacts,
   window: DoraWindow,
-  scope: Scope,
+  { bands, minSample }: Settings,
 ): DoraMetrics {
-  const { bands, minSample, failedIds } = prepared;
   const fromMs = Date.parse(window.from);
   const toMs = Date.parse(window.to);
   const inWindow = (ms: number) => ms >= fromMs && ms < toMs;
-  const windowed = scope.production.filter(d => inWindow(d.finishedMs));
   const enough = (metric: keyof DoraMinSample, sample: number) =>
     sample > 0 && sample >= minSample[metric];
 
-  // Deployment frequency.
+  // Deployment frequency, change fail rate and rework rate.
+  let deployments = 0;
+  let failedDeployments = 0;
+  let reworkDeployments = 0;
+  const utcDays = new Set<number>();
+  for (const d of facts.deployments) {
+    if (!inWindow(d.finishedMs)) continue;
+    deployments++;
+    if (d.failed) failedDeployments++;
+    if (d.rework) reworkDeployments++;
+    utcDays.add(Math.floor(d.finishedMs / MS_PER_DAY));
+  }
   const days = (toMs - fromMs) / MS_PER_DAY;
-  const deployDays = new Set(
-    windowed.map(d => new Date(d.finishedMs).toISOString().slice(0, 10)),
-  ).size;
-  const perDay = windowed.length / days;
-  const frequencyEnough = enough('deploymentFrequency', windowed.length);
+  const perDay = deployments / days;
+  const frequencyEnough = enough('deploymentFrequency', deployments);
+  const failRate = deployments ? failedDeployments / deployments : undefined;
+  const failEnough = enough('changeFailRate', deployments);
+  const reworkRate = deployments ? reworkDeployments / deployments : undefined;
+  const reworkEnough = enough('deploymentReworkRate', deployments);
 
   // Change lead time: changes follow the deployment that shipped them.
-  const leadHours = scope.shipped
-    .filter(s => inWindow(s.deployment.finishedMs))
-    .map(s => s.leadMs / MS_PER_HOUR);
+  const leadHours: number[] = [];
+  for (const l of facts.leadTimes) {
+    if (inWindow(l.deployedMs)) leadHours.push(l.leadMs / MS_PER_HOUR);
+  }
   const leadMedian = median(leadHours);
   const leadEnough = enough('changeLeadTime', leadHours.length);
 
-  // Change fail rate.
-  const failedDeployments = windowed.filter(d => failedIds.has(d.id)).length;
-  const failRate = windowed.length
-    ? failedDeployments / windowed.length
-    : undefined;
-  const failEnough = enough('changeFailRate', windowed.length);
-
-  // Failed deployment recovery time: incidents follow their linked deployment.
+  // Failed deployment recovery time: incidents that started in the window.
   const recoveryHours: number[] = [];
-  for (const { incident, linked } of scope.incidents) {
-    const startedMs = parseTime(incident.startedAt);
-    const resolvedMs = parseTime(incident.resolvedAt);
-    if (
-      startedMs === undefined ||
-      resolvedMs === undefined ||
-      !inWindow(startedMs)
-    ) {
-      continue;
-    }
-    const recoveryMs = resolvedMs - linked.finishedMs;
-    // Resolved before the deployment finished: a bad explicit link, not speed.
-    if (recoveryMs >= 0) recoveryHours.push(recoveryMs / MS_PER_HOUR);
+  for (const r of facts.recoveries) {
+    if (inWindow(r.startedMs)) recoveryHours.push(r.recoveryMs / MS_PER_HOUR);
   }
   const recoveryMedian = median(recoveryHours);
   const recoveryEnough = enough(
@@ -607,23 +725,12 @@ function computeScoped(
     recoveryHours.length,
   );
 
-  // Deployment rework rate.
-  const reworkDeployments = windowed.filter(
-    d =>
-      d.kind === 'rollback' ||
-      (d.resolvesIncidentIds !== undefined && d.resolvesIncidentIds.length > 0),
-  ).length;
-  const reworkRate = windowed.length
-    ? reworkDeployments / windowed.length
-    : undefined;
-  const reworkEnough = enough('deploymentReworkRate', windowed.length);
-
   return {
     window: { from: window.from, to: window.to },
     deploymentFrequency: {
       perDay,
-      deployDaysPerWeek: deployDays / (days / 7),
-      sample: windowed.length,
+      deployDaysPerWeek: utcDays.size / (days / 7),
+      sample: deployments,
       enoughData: frequencyEnough,
       band: frequencyEnough
         ? deploymentFrequencyBand(perDay, bands.deploymentFrequency)
@@ -641,7 +748,7 @@ function computeScoped(
     changeFailRate: {
       failedDeployments,
       rate: failRate,
-      sample: windowed.length,
+      sample: deployments,
       enoughData: failEnough,
       band:
         failEnough && failRate !== undefined
@@ -660,7 +767,7 @@ function computeScoped(
     deploymentReworkRate: {
       reworkDeployments,
       rate: reworkRate,
-      sample: windowed.length,
+      sample: deployments,
       enoughData: reworkEnough,
       band:
         reworkEnough && reworkRate !== undefined
@@ -682,8 +789,76 @@ function computeScoped(
 export function computeDoraMetrics(
   options: ComputeDoraMetricsOptions,
 ): DoraMetrics {
-  const prepared = prepare(options);
-  return computeScoped(prepared, options.window, prepared);
+  const settings = settingsOf(options);
+  return metricsOf(sourcedFacts(options), options.window, settings);
+}
+
+/**
+ * The five DORA metrics of a window from facts (`doraFacts`), e.g. facts of
+ * several services stored earlier: the same answer `computeDoraMetrics` gives
+ * from those services' records. Facts outside the window are ignored.
+ *
+ * @public
+ */
+export function computeDoraMetricsFromFacts(
+  facts: DoraFacts,
+  options: DoraFactsMetricsOptions,
+): DoraMetrics {
+  return metricsOf(facts, options.window, settingsOf(options));
+}
+
+type FactOf<K extends keyof DoraFacts> = DoraFacts[K][number];
+
+/**
+ * Deals each fact to its group; a group appears when it has a production
+ * deployment in the window, and groups come sorted by key.
+ */
+function metricsByGroup<F extends DoraFacts>(
+  facts: F,
+  window: DoraWindow,
+  settings: Settings,
+  keyOf: (
+    fact:
+      | F['deployments'][number]
+      | F['leadTimes'][number]
+      | F['recoveries'][number],
+  ) => string | undefined,
+): Map<string, DoraMetrics> {
+  const groups = new Map<string, DoraFacts>();
+  const groupOf = (fact: Parameters<typeof keyOf>[0]) => {
+    const key = keyOf(fact);
+    if (key === undefined) return undefined;
+    let group = groups.get(key);
+    if (!group) {
+      group = { deployments: [], leadTimes: [], recoveries: [] };
+      groups.set(key, group);
+    }
+    return group;
+  };
+  const shown = new Set<DoraFacts>();
+  for (const d of facts.deployments) {
+    const group = groupOf(d);
+    group?.deployments.push(d as FactOf<'deployments'>);
+    if (
+      group &&
+      d.finishedMs >= settings.fromMs &&
+      d.finishedMs < settings.toMs
+    ) {
+      shown.add(group);
+    }
+  }
+  for (const l of facts.leadTimes) {
+    groupOf(l)?.leadTimes.push(l as FactOf<'leadTimes'>);
+  }
+  for (const r of facts.recoveries) {
+    groupOf(r)?.recoveries.push(r as FactOf<'recoveries'>);
+  }
+  const result = new Map<string, DoraMetrics>();
+  for (const key of [...groups.keys()].sort(compareIds)) {
+    const group = groups.get(key)!;
+    if (shown.has(group)) result.set(key, metricsOf(group, window, settings));
+  }
+  return result;
 }
 
 /**
@@ -702,39 +877,39 @@ export function computeDoraMetricsByGroup(
   options: ComputeDoraMetricsOptions,
   groupOf: (deployment: DeploymentRecord) => string | undefined,
 ): Map<string, DoraMetrics> {
-  const prepared = prepare(options);
-  // Each deployment's group is asked once; then every record is dealt to the
-  // group of its deployment, so each group's metrics read only its records.
-  const scopes = new Map<string, Scope>();
-  const keyOf = new Map<Deployment, string | undefined>();
-  const scopeOf = (deployment: Deployment) => {
-    const key = keyOf.get(deployment);
-    return key === undefined ? undefined : scopes.get(key);
-  };
-  for (const d of prepared.production) {
-    const key = groupOf(d);
-    keyOf.set(d, key);
-    if (key !== undefined && !scopes.has(key)) {
-      scopes.set(key, { production: [], shipped: [], incidents: [] });
-    }
-    if (key !== undefined) scopes.get(key)!.production.push(d);
-  }
-  for (const s of prepared.shipped) scopeOf(s.deployment)?.shipped.push(s);
-  for (const i of prepared.incidents) scopeOf(i.linked)?.incidents.push(i);
+  const settings = settingsOf(options);
+  // Each deployment's group is asked once.
+  const keys = new Map<Deployment, string | undefined>();
+  return metricsByGroup(
+    sourcedFacts(options),
+    options.window,
+    settings,
+    ({ source }) => {
+      if (!keys.has(source)) keys.set(source, groupOf(source));
+      return keys.get(source);
+    },
+  );
+}
 
-  const result = new Map<string, DoraMetrics>();
-  for (const key of [...scopes.keys()].sort(compareIds)) {
-    const scope = scopes.get(key)!;
-    // A group appears when it has a production deployment in the window.
-    if (
-      scope.production.some(
-        d => d.finishedMs >= prepared.fromMs && d.finishedMs < prepared.toMs,
-      )
-    ) {
-      result.set(key, computeScoped(prepared, options.window, scope));
-    }
-  }
-  return result;
+/**
+ * DORA metrics per group of services, from facts: each fact counts in the
+ * group of its `entityRef` (the deployment's service), as in
+ * `computeDoraMetricsByGroup`. Services whose key is `undefined` count in no
+ * group; a group appears when it has a production deployment in the window.
+ *
+ * @public
+ */
+export function computeDoraMetricsByGroupFromFacts(
+  facts: DoraFacts,
+  options: DoraFactsMetricsOptions,
+  groupOf: (entityRef: string) => string | undefined,
+): Map<string, DoraMetrics> {
+  const settings = settingsOf(options);
+  const keys = new Map<string, string | undefined>();
+  return metricsByGroup(facts, options.window, settings, ({ entityRef }) => {
+    if (!keys.has(entityRef)) keys.set(entityRef, groupOf(entityRef));
+    return keys.get(entityRef);
+  });
 }
 
 /**
@@ -800,13 +975,26 @@ export function computeDoraTrend(
   options: ComputeDoraMetricsOptions,
   bucketDays: number,
 ): DoraTrend {
-  const prepared = prepare(options);
+  return computeDoraTrendFromFacts(sourcedFacts(options), options, bucketDays);
+}
+
+/**
+ * `computeDoraTrend` from facts (`doraFacts`).
+ *
+ * @public
+ */
+export function computeDoraTrendFromFacts(
+  facts: DoraFacts,
+  options: DoraFactsMetricsOptions,
+  bucketDays: number,
+): DoraTrend {
+  const settings = settingsOf(options);
   return {
     window: { from: options.window.from, to: options.window.to },
     bucketDays,
     buckets: doraTrendWindows(options.window, bucketDays).map(window => ({
       window,
-      metrics: computeScoped(prepared, window, prepared),
+      metrics: metricsOf(facts, window, settings),
     })),
   };
 }

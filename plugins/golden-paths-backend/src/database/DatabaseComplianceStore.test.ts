@@ -1,4 +1,8 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import knexFactory, { Knex } from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   PolicyEvaluation,
   classifyDrift,
@@ -456,4 +460,80 @@ describe('DatabaseComplianceStore', () => {
       ]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'reads through knex on %p, with nothing to close on shutdown',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const lifecycle = mockServices.lifecycle.mock();
+      const store = await DatabaseComplianceStore.create({
+        database: mockServices.database({ knex }),
+        lifecycle,
+      });
+      await store.upsertEvaluations([record('a')], new Date());
+
+      expect((await store.getEvaluation('component:default/a'))?.state).toBe(
+        'compliant',
+      );
+      expect(lifecycle.addShutdownHook).not.toHaveBeenCalled();
+    },
+  );
+
+  it('reads a SQLite file through a connection of its own that sees every commit, and closes it on shutdown', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-reader-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'golden-paths.sqlite') },
+      useNullAsDefault: true,
+      // A read that queued behind the open transaction below fails fast.
+      acquireConnectionTimeout: 5_000,
+    });
+    const lifecycle = mockServices.lifecycle.mock();
+    const store = await DatabaseComplianceStore.create({
+      database: mockServices.database({ knex }),
+      lifecycle,
+    });
+    const ref = 'component:default/a';
+    const stateOf = async () => (await store.getEvaluation(ref))?.state;
+    let tx: Knex.Transaction | undefined;
+    try {
+      expect(lifecycle.addShutdownHook).toHaveBeenCalledTimes(1);
+      expect(await store.getEvaluation(ref)).toBeUndefined();
+
+      await store.upsertEvaluations([record('a')], new Date());
+      expect(await stateOf()).toBe('compliant');
+      await store.upsertEvaluations(
+        [
+          record('a', {
+            state: 'warn',
+            reasons: ['too old'],
+            currentVersion: '1.0.0',
+            deadline: '2027-01-31',
+          }),
+        ],
+        new Date(),
+      );
+      expect(await stateOf()).toBe('warn');
+
+      // A write still in its transaction holds knex's one SQLite connection:
+      // the read neither waits for it nor sees it until it commits.
+      tx = await knex.transaction();
+      await tx('golden_paths_compliance')
+        .where('entity_ref', ref)
+        .update({ state: 'block' });
+      expect(await stateOf()).toBe('warn');
+      await tx.commit();
+      const committed = await store.getEvaluation(ref);
+      expect(committed?.state).toBe('block');
+
+      // After shutdown, reads go back to knex, and read the same.
+      const [[closeReader]] = lifecycle.addShutdownHook.mock.calls;
+      await closeReader();
+      expect(await store.getEvaluation(ref)).toEqual(committed);
+    } finally {
+      if (tx && !tx.isCompleted()) await tx.rollback();
+      await knex.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,4 +1,7 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  LifecycleService,
+} from '@backstage/backend-plugin-api';
 import {
   PolicyState,
   summarizeDrift,
@@ -18,6 +21,7 @@ import {
   StoredEvaluation,
 } from './ComplianceStore';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
+import { SqliteReadConnection } from './SqliteReadConnection';
 
 const TABLE = 'golden_paths_compliance';
 const SUMMARY_COLUMNS: Record<ComplianceSummaryGroupBy, string[]> = {
@@ -121,15 +125,34 @@ function toEvaluation(
  * @public
  */
 export class DatabaseComplianceStore implements ComplianceStore {
+  /**
+   * With a `lifecycle` to close it on, a SQLite file database also gets a
+   * read connection of its own for `getEvaluation`, the gate's one read.
+   */
   static async create(options: {
     database: DatabaseService;
+    lifecycle?: LifecycleService;
   }): Promise<DatabaseComplianceStore> {
-    return new DatabaseComplianceStore(
-      await migrateGoldenPathsDatabase(options.database),
-    );
+    const db = await migrateGoldenPathsDatabase(options.database);
+    const reader = options.lifecycle
+      ? SqliteReadConnection.open(db)
+      : undefined;
+    if (reader) options.lifecycle?.addShutdownHook(() => reader.close());
+    return new DatabaseComplianceStore(db, reader);
   }
 
-  constructor(private readonly db: Knex) {}
+  private readonly readByEntityRef?: (
+    entityRef: string,
+  ) => ComplianceRow | undefined;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly reader?: SqliteReadConnection,
+  ) {
+    this.readByEntityRef = reader?.prepareGet<ComplianceRow>(
+      `SELECT * FROM ${TABLE} WHERE entity_ref = ?`,
+    );
+  }
 
   async upsertEvaluations(
     records: ComplianceRecord[],
@@ -170,9 +193,14 @@ export class DatabaseComplianceStore implements ComplianceStore {
   }
 
   async getEvaluation(entityRef: string) {
-    const row = await this.db<ComplianceRow>(TABLE)
-      .where('entity_ref', entityRef)
-      .first();
+    // The gate's read: on a SQLite file, a statement prepared once on the
+    // read connection; elsewhere, and once that is closed, knex.
+    const row =
+      this.readByEntityRef && this.reader?.open
+        ? this.readByEntityRef(entityRef)
+        : await this.db<ComplianceRow>(TABLE)
+            .where('entity_ref', entityRef)
+            .first();
     return row ? toEvaluation(row) : undefined;
   }
 

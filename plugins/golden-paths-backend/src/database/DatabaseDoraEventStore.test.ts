@@ -1,6 +1,7 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { DatabaseDoraEventStore } from './DatabaseDoraEventStore';
 import { DoraEvent } from './DoraEventStore';
+import { DoraFacts } from '@paved/backstage-plugin-golden-paths-common';
 
 jest.setTimeout(60_000);
 
@@ -57,19 +58,12 @@ describe('DatabaseDoraEventStore', () => {
       ]);
       expect(results.map(r => r.stored).sort()).toEqual([0, 0, 1]);
 
-      const events = await two.listForEntities([ref], window);
+      const events = await two.listAllForEntities([ref]);
       expect(events.map(e => e.id)).toEqual(['json:d1', 'json:d2', 'json:d3']);
       expect(events[0]).toEqual({
         ...a,
         receivedAt: at.toISOString(),
       });
-      // The window's end is exclusive.
-      expect(
-        await one.listForEntities([ref], {
-          from: window.from,
-          to: '2026-11-10T10:00:00.000Z',
-        }),
-      ).toEqual([]);
     },
   );
 
@@ -101,7 +95,7 @@ describe('DatabaseDoraEventStore', () => {
         stored: 1300,
         duplicates: 500,
       });
-      expect(await store.listForEntities([ref], window)).toHaveLength(2500);
+      expect(await store.listAllForEntities([ref])).toHaveLength(2500);
     },
   );
 
@@ -131,7 +125,7 @@ describe('DatabaseDoraEventStore', () => {
         { stored: 1, duplicates: 1 },
         { stored: 0, duplicates: 1 },
       ]);
-      const events = await store.listForEntities([ref], window);
+      const events = await store.listAllForEntities([ref]);
       expect(events.map(e => [e.id, e.receivedAt])).toEqual([
         ['json:b1', first.toISOString()],
         ['json:b2', second.toISOString()],
@@ -165,9 +159,10 @@ describe('DatabaseDoraEventStore', () => {
       const ref = 'component:default/payments';
       expect(await store.rematch(new Map([['payments', ref]]))).toBe(2);
       expect(await store.listUnmatchedKeys()).toEqual(['other']);
-      expect(
-        (await store.listForEntities([ref], window)).map(e => e.id),
-      ).toEqual(['json:d1', 'json:d2']);
+      expect((await store.listAllForEntities([ref])).map(e => e.id)).toEqual([
+        'json:d1',
+        'json:d2',
+      ]);
     },
   );
 
@@ -203,6 +198,148 @@ describe('DatabaseDoraEventStore', () => {
         'json:d1',
         'json:d2',
       ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'marks services stale when their events change and replaces facts only under an unchanged mark, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const one = await DatabaseDoraEventStore.create({ database });
+      const two = await DatabaseDoraEventStore.create({ database });
+      const ref = 'component:default/payments';
+      const at = new Date('2026-11-20T00:00:00Z');
+      const ms = (iso: string) => Date.parse(iso);
+      const facts: DoraFacts = {
+        deployments: [
+          {
+            entityRef: ref,
+            finishedMs: ms('2026-11-10T10:00:00Z'),
+            failed: true,
+            rework: false,
+          },
+          {
+            entityRef: ref,
+            finishedMs: ms('2026-10-10T10:00:00Z'),
+            failed: false,
+            rework: true,
+          },
+        ],
+        leadTimes: [
+          {
+            entityRef: ref,
+            deployedMs: ms('2026-11-10T10:00:00Z'),
+            leadMs: 5_400_000,
+          },
+        ],
+        recoveries: [
+          {
+            entityRef: ref,
+            startedMs: ms('2026-11-10T12:00:00Z'),
+            recoveryMs: 7_200_000,
+          },
+        ],
+      };
+      const inWindow: DoraFacts = {
+        ...facts,
+        deployments: [facts.deployments[0]],
+      };
+
+      await one.ingest(
+        [
+          { ...deploy('d1', '2026-11-10T10:00:00.000Z'), entityRef: ref },
+          deploy('unmatched', '2026-11-10T10:00:00.000Z'),
+        ],
+        at,
+      );
+      const [mark] = await one.listStale();
+      expect(await one.listStale()).toEqual([
+        { entityRef: ref, token: expect.any(String) },
+      ]);
+      expect(await one.listStale(['component:default/other'])).toEqual([]);
+
+      // Two replicas replace the same mark at once: one of them does.
+      const results = await Promise.all([
+        one.replaceFacts([{ ...mark, facts }]),
+        two.replaceFacts([{ ...mark, facts }]),
+      ]);
+      expect(results.flat()).toEqual([ref]);
+      expect(await one.listStale()).toEqual([]);
+      expect(await two.listFacts([ref], window)).toEqual(inWindow);
+      expect(await two.listFacts(undefined, window)).toEqual(inWindow);
+      expect(await one.listFacts(['component:default/other'], window)).toEqual({
+        deployments: [],
+        leadTimes: [],
+        recoveries: [],
+      });
+
+      // A redelivered event changes nothing, so marks nothing.
+      await one.ingest(
+        [{ ...deploy('d1', '2026-11-10T10:00:00.000Z'), entityRef: ref }],
+        at,
+      );
+      expect(await one.listStale()).toEqual([]);
+
+      // Facts worked out from an older read never replace a newer mark.
+      await one.ingest(
+        [{ ...deploy('d2', '2026-11-11T10:00:00.000Z'), entityRef: ref }],
+        at,
+      );
+      const [read] = await one.listStale();
+      await two.ingest(
+        [{ ...deploy('d3', '2026-11-12T10:00:00.000Z'), entityRef: ref }],
+        at,
+      );
+      expect(await one.replaceFacts([{ ...read, facts: inWindow }])).toEqual(
+        [],
+      );
+      const [newer] = await one.listStale();
+      expect(newer.token).not.toBe(read.token);
+      expect(await one.listFacts([ref], window)).toEqual(inWindow);
+      const none = { deployments: [], leadTimes: [], recoveries: [] };
+      expect(await one.replaceFacts([{ ...newer, facts: none }])).toEqual([
+        ref,
+      ]);
+      expect(await one.listFacts([ref], window)).toEqual(none);
+
+      // Matching events to a service marks it.
+      const other = 'component:default/other';
+      expect(await one.rematch(new Map([['payments', other]]))).toBe(1);
+      expect((await one.listStale()).map(s => s.entityRef)).toEqual([other]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'marks every service stale when the fact settings change, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraEventStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const ref = 'component:default/payments';
+      await store.ingest(
+        [
+          { ...deploy('d1', '2026-11-10T10:00:00.000Z'), entityRef: ref },
+          deploy('unmatched', '2026-11-10T10:00:00.000Z'),
+        ],
+        new Date('2026-11-20T00:00:00Z'),
+      );
+      const none = { deployments: [], leadTimes: [], recoveries: [] };
+      const refreshAll = async () =>
+        store.replaceFacts(
+          (await store.listStale()).map(s => ({ ...s, facts: none })),
+        );
+      await refreshAll();
+      expect(await store.useFactSettings('{"production":["prod"]}')).toBe(true);
+      expect((await store.listStale()).map(s => s.entityRef)).toEqual([ref]);
+      await refreshAll();
+      expect(await store.useFactSettings('{"production":["prod"]}')).toBe(
+        false,
+      );
+      expect(await store.listStale()).toEqual([]);
+      expect(await store.useFactSettings('{"production":["live"]}')).toBe(true);
+      expect((await store.listStale()).map(s => s.entityRef)).toEqual([ref]);
     },
   );
 

@@ -1,20 +1,37 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { DoraWindow } from '@paved/backstage-plugin-golden-paths-common';
+import {
+  DoraFacts,
+  DoraWindow,
+} from '@paved/backstage-plugin-golden-paths-common';
+import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
-import { DoraEvent, DoraEventStore, StoredDoraEvent } from './DoraEventStore';
+import {
+  DoraEvent,
+  DoraEventStore,
+  StaleDoraService,
+  StoredDoraEvent,
+} from './DoraEventStore';
 
 const TABLE = 'golden_paths_dora_events';
 const DELIVERIES = 'golden_paths_dora_webhook_deliveries';
-// How far before a window events are read: a change merged or a deployment
-// made before the window can still ship or cause something inside it.
-const LOOKBACK_MS = 90 * 24 * 60 * 60 * 1000;
-// Rows per insert statement. On PostgreSQL fewer, larger statements make
-// batches fast (1,000 rows are 7,000 of its 65,535 parameters). Knex writes a
-// multi-row insert on SQLite as one compound SELECT (at most 500 terms), which
-// gets slower to prepare as it grows, so SQLite takes smaller ones.
+const FACTS = 'golden_paths_dora_facts';
+const STALE = 'golden_paths_dora_stale';
+const FACT_SETTINGS = 'golden_paths_dora_fact_settings';
+// Rows per insert statement: fewer, larger statements make batches fast. On
+// PostgreSQL 1,000 rows are 7,000 of its 65,535 parameters. On SQLite the
+// rows go in one VALUES list (see `insertRows`); 500 rows are 3,500 of its
+// 32,766.
 const PG_CHUNK = 1000;
-const SQLITE_CHUNK = 100;
+const SQLITE_CHUNK = 500;
+/**
+ * Appends in a loop: `push(...items)` passes every item as an argument and
+ * overflows the stack at around a hundred thousand.
+ */
+function append<T>(target: T[], items: readonly T[]) {
+  for (const item of items) target.push(item);
+}
+
 function byId(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
@@ -24,6 +41,19 @@ function byId(a: string, b: string): number {
 const READ_CHUNK = 500;
 /** From this many services on, the window is read whole and filtered here. */
 const WHOLE_TABLE_ABOVE = 2000;
+/** Services whose facts are replaced per claim. */
+const CLAIM_CHUNK = 500;
+
+type FactKind = 'deployment' | 'lead_time' | 'recovery';
+
+type DoraFactRow = {
+  entity_ref: string;
+  kind: FactKind;
+  at_ms: number;
+  value_ms: number | null;
+  failed: boolean | number;
+  rework: boolean | number;
+};
 
 type DoraEventRow = {
   id: string;
@@ -50,11 +80,11 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   }
 
   private readonly chunk: number;
+  private readonly sqlite: boolean;
 
   constructor(private readonly db: Knex) {
-    this.chunk = String(db.client.config.client).includes('sqlite')
-      ? SQLITE_CHUNK
-      : PG_CHUNK;
+    this.sqlite = String(db.client.config.client).includes('sqlite');
+    this.chunk = this.sqlite ? SQLITE_CHUNK : PG_CHUNK;
   }
 
   async ingest(
@@ -90,18 +120,29 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         });
       }
     });
+    // In id order, so concurrent writers of the same ids wait for each other
+    // instead of deadlocking.
+    rows.sort((a, b) => byId(a.id, b.id));
     const stored = batch.map(() => 0);
+    const serviceOf = new Map(rows.map(r => [r.id, r.entity_ref]));
     await this.db.transaction(async tx => {
+      const changed = new Set<string>();
       for (let i = 0; i < rows.length; i += this.chunk) {
         // The primary key decides: a conflicting row is ignored and returns
         // nothing, on PostgreSQL and SQLite (RETURNING) alike.
-        const inserted = await tx<DoraEventRow>(TABLE)
-          .insert(rows.slice(i, i + this.chunk))
-          .onConflict('id')
-          .ignore()
-          .returning('id');
-        for (const { id } of inserted) stored[offeredBy.get(id)!]++;
+        const inserted: Array<{ id: string }> = await this.insertRows(
+          tx,
+          TABLE,
+          rows.slice(i, i + this.chunk),
+          { ignoreConflictOn: 'id', returning: 'id' },
+        );
+        for (const { id } of inserted) {
+          stored[offeredBy.get(id)!]++;
+          const entityRef = serviceOf.get(id);
+          if (entityRef) changed.add(entityRef);
+        }
       }
+      await this.markStale(tx, [...changed]);
     });
     return batch.map(({ events }, caller) => ({
       stored: stored[caller],
@@ -109,33 +150,16 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     }));
   }
 
-  async listForEntities(
-    entityRefs: string[],
-    window: DoraWindow,
-  ): Promise<StoredDoraEvent[]> {
-    if (entityRefs.length === 0) return [];
-    const since = new Date(Date.parse(window.from) - LOOKBACK_MS);
-    const inWindow = () =>
-      this.db<DoraEventRow>(TABLE)
-        .where('occurred_at', '>=', since)
-        .where('occurred_at', '<', new Date(window.to));
+  async listAllForEntities(entityRefs: string[]): Promise<StoredDoraEvent[]> {
     const rows: DoraEventRow[] = [];
-    if (entityRefs.length > WHOLE_TABLE_ABOVE) {
-      // Thousands of services: one scan of the window beats hundreds of
-      // IN lists; the services asked for are picked out here.
-      const wanted = new Set(entityRefs);
-      for (const row of await inWindow().whereNotNull('entity_ref')) {
-        if (wanted.has(row.entity_ref!)) rows.push(row);
-      }
-    } else {
-      for (let i = 0; i < entityRefs.length; i += READ_CHUNK) {
-        rows.push(
-          ...(await inWindow().whereIn(
-            'entity_ref',
-            entityRefs.slice(i, i + READ_CHUNK),
-          )),
-        );
-      }
+    for (let i = 0; i < entityRefs.length; i += READ_CHUNK) {
+      append(
+        rows,
+        await this.db<DoraEventRow>(TABLE).whereIn(
+          'entity_ref',
+          entityRefs.slice(i, i + READ_CHUNK),
+        ),
+      );
     }
     // Oldest first, ties by id: the same order however the rows were read.
     // Each row's time is parsed once, not once per comparison.
@@ -145,6 +169,212 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     }));
     timed.sort((a, b) => a.at - b.at || byId(a.row.id, b.row.id));
     return timed.map(({ row }) => toEvent(row));
+  }
+
+  async listStale(entityRefs?: string[]): Promise<StaleDoraService[]> {
+    const toStale = (rows: Array<{ entity_ref: string; token: string }>) =>
+      rows.map(r => ({ entityRef: r.entity_ref, token: r.token }));
+    if (!entityRefs || entityRefs.length > WHOLE_TABLE_ABOVE) {
+      const rows = await this.db(STALE).select('entity_ref', 'token');
+      if (!entityRefs) return toStale(rows);
+      const wanted = new Set(entityRefs);
+      return toStale(rows.filter(r => wanted.has(r.entity_ref)));
+    }
+    const result: StaleDoraService[] = [];
+    for (let i = 0; i < entityRefs.length; i += READ_CHUNK) {
+      append(
+        result,
+        toStale(
+          await this.db(STALE)
+            .select('entity_ref', 'token')
+            .whereIn('entity_ref', entityRefs.slice(i, i + READ_CHUNK)),
+        ),
+      );
+    }
+    return result;
+  }
+
+  async replaceFacts(
+    entries: Array<StaleDoraService & { facts: DoraFacts }>,
+  ): Promise<string[]> {
+    const replaced: string[] = [];
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < entries.length; i += CLAIM_CHUNK) {
+        const chunk = entries.slice(i, i + CLAIM_CHUNK);
+        // Claim first, locking the marks in entity order as ingest does (no
+        // deadlock): a mark changed since it was read is left alone, and a
+        // replica claiming the same marks at once waits for this transaction
+        // and then finds them gone.
+        const tokens = new Map(chunk.map(e => [e.entityRef, e.token]));
+        const current = tx(STALE)
+          .select('entity_ref', 'token')
+          .whereIn('entity_ref', [...tokens.keys()]);
+        // SQLite has one writer, so what this transaction reads stays true
+        // until it commits. On PostgreSQL the rows are locked in code-point
+        // order, the order `markStale` writes them in.
+        const claimed: Array<{ entity_ref: string; token: string }> = (
+          await (this.sqlite
+            ? current
+            : current.orderByRaw('entity_ref COLLATE "C"').forUpdate())
+        ).filter(
+          (r: { entity_ref: string; token: string }) =>
+            tokens.get(r.entity_ref) === r.token,
+        );
+        const refs = new Set(claimed.map(r => r.entity_ref));
+        if (refs.size === 0) continue;
+        await tx(STALE)
+          .whereIn('entity_ref', [...refs])
+          .delete();
+        await tx(FACTS)
+          .whereIn('entity_ref', [...refs])
+          .delete();
+        const rows: DoraFactRow[] = [];
+        for (const { entityRef, facts } of chunk) {
+          if (refs.has(entityRef)) append(rows, factRows(facts));
+        }
+        for (let j = 0; j < rows.length; j += this.chunk) {
+          await this.insertRows(tx, FACTS, rows.slice(j, j + this.chunk));
+        }
+        append(replaced, [...refs]);
+      }
+    });
+    return replaced;
+  }
+
+  async listFacts(
+    entityRefs: string[] | undefined,
+    window: DoraWindow,
+  ): Promise<DoraFacts> {
+    const facts: DoraFacts = { deployments: [], leadTimes: [], recoveries: [] };
+    const inWindow = () =>
+      this.db<DoraFactRow>(FACTS)
+        .select('entity_ref', 'kind', 'at_ms', 'value_ms', 'failed', 'rework')
+        .where('at_ms', '>=', Date.parse(window.from))
+        .where('at_ms', '<', Date.parse(window.to));
+    const add = (rows: DoraFactRow[], wanted?: Set<string>) => {
+      for (const row of rows) {
+        if (wanted && !wanted.has(row.entity_ref)) continue;
+        const entityRef = row.entity_ref;
+        const atMs = Number(row.at_ms);
+        if (row.kind === 'deployment') {
+          facts.deployments.push({
+            entityRef,
+            finishedMs: atMs,
+            failed: Boolean(row.failed),
+            rework: Boolean(row.rework),
+          });
+        } else if (row.kind === 'lead_time') {
+          facts.leadTimes.push({
+            entityRef,
+            deployedMs: atMs,
+            leadMs: Number(row.value_ms),
+          });
+        } else {
+          facts.recoveries.push({
+            entityRef,
+            startedMs: atMs,
+            recoveryMs: Number(row.value_ms),
+          });
+        }
+      }
+    };
+    if (!entityRefs) {
+      add(await inWindow());
+    } else if (entityRefs.length > WHOLE_TABLE_ABOVE) {
+      // Thousands of services: one scan of the window beats many IN lists.
+      add(await inWindow(), new Set(entityRefs));
+    } else {
+      for (let i = 0; i < entityRefs.length; i += READ_CHUNK) {
+        add(
+          await inWindow().whereIn(
+            'entity_ref',
+            entityRefs.slice(i, i + READ_CHUNK),
+          ),
+        );
+      }
+    }
+    return facts;
+  }
+
+  async useFactSettings(settings: string): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const row = await tx(FACT_SETTINGS)
+        .where({ name: 'facts' })
+        .first('value');
+      if (row?.value === settings) return false;
+      await tx(FACT_SETTINGS)
+        .insert({ name: 'facts', value: settings })
+        .onConflict('name')
+        .merge(['value']);
+      const services = await tx<DoraEventRow>(TABLE)
+        .distinct('entity_ref')
+        .whereNotNull('entity_ref');
+      await this.markStale(
+        tx,
+        services.map(r => r.entity_ref!),
+      );
+      return true;
+    });
+  }
+
+  /**
+   * Inserts rows (all with the same columns) in one statement. Knex writes a
+   * multi-row insert on SQLite as a compound SELECT, which is slow to prepare
+   * and limited to 500 terms; there it is written as one VALUES list. A
+   * conflicting row is ignored, and returns nothing, when `ignoreConflictOn`
+   * names the key.
+   */
+  private async insertRows(
+    tx: Knex.Transaction,
+    table: string,
+    rows: Array<Record<string, Knex.Value>>,
+    options: { ignoreConflictOn?: string; returning?: string } = {},
+  ): Promise<any[]> {
+    if (rows.length === 0) return [];
+    const { ignoreConflictOn, returning } = options;
+    if (!this.sqlite) {
+      const insert = tx(table).insert(rows);
+      const ignored = ignoreConflictOn
+        ? insert.onConflict(ignoreConflictOn).ignore()
+        : insert;
+      return returning ? ignored.returning(returning) : ignored;
+    }
+    const columns = Object.keys(rows[0]);
+    const row = `(${columns.map(() => '?').join(',')})`;
+    const bindings = rows.flatMap(r => columns.map(c => r[c] ?? null));
+    const sql = [
+      `insert into ?? (${columns.map(() => '??').join(',')})`,
+      `values ${rows.map(() => row).join(',')}`,
+      ignoreConflictOn ? 'on conflict (??) do nothing' : '',
+      returning ? 'returning ??' : '',
+    ].join(' ');
+    const result = await tx.raw(sql, [
+      table,
+      ...columns,
+      ...bindings,
+      ...(ignoreConflictOn ? [ignoreConflictOn] : []),
+      ...(returning ? [returning] : []),
+    ]);
+    return Array.isArray(result) ? result : [];
+  }
+
+  /**
+   * Marks services stale with a new token, within the caller's transaction,
+   * in entity order: concurrent writers lock the marks in the same order.
+   */
+  private async markStale(tx: Knex.Transaction, unsorted: string[]) {
+    const token = randomUUID();
+    const entityRefs = [...unsorted].sort(byId);
+    for (let i = 0; i < entityRefs.length; i += this.chunk) {
+      await tx(STALE)
+        .insert(
+          entityRefs
+            .slice(i, i + this.chunk)
+            .map(entityRef => ({ entity_ref: entityRef, token })),
+        )
+        .onConflict('entity_ref')
+        .merge(['token']);
+    }
   }
 
   async listDeployments(entityRef: string): Promise<StoredDoraEvent[]> {
@@ -200,15 +430,50 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   }
 
   async rematch(entityRefByMatchKey: Map<string, string>): Promise<number> {
-    let matched = 0;
-    for (const [matchKey, entityRef] of entityRefByMatchKey) {
-      matched += await this.db<DoraEventRow>(TABLE)
-        .whereNull('entity_ref')
-        .where('match_key', matchKey)
-        .update({ entity_ref: entityRef });
-    }
-    return matched;
+    return this.db.transaction(async tx => {
+      let matched = 0;
+      const changed = new Set<string>();
+      for (const [matchKey, entityRef] of entityRefByMatchKey) {
+        const count = await tx<DoraEventRow>(TABLE)
+          .whereNull('entity_ref')
+          .where('match_key', matchKey)
+          .update({ entity_ref: entityRef });
+        if (count > 0) changed.add(entityRef);
+        matched += count;
+      }
+      await this.markStale(tx, [...changed]);
+      return matched;
+    });
   }
+}
+
+function factRows(facts: DoraFacts): DoraFactRow[] {
+  const fact = (
+    entityRef: string,
+    kind: FactKind,
+    atMs: number,
+    valueMs: number | null,
+    failed = false,
+    rework = false,
+  ): DoraFactRow => ({
+    entity_ref: entityRef,
+    kind,
+    at_ms: atMs,
+    value_ms: valueMs,
+    failed,
+    rework,
+  });
+  return [
+    ...facts.deployments.map(d =>
+      fact(d.entityRef, 'deployment', d.finishedMs, null, d.failed, d.rework),
+    ),
+    ...facts.leadTimes.map(l =>
+      fact(l.entityRef, 'lead_time', l.deployedMs, l.leadMs),
+    ),
+    ...facts.recoveries.map(r =>
+      fact(r.entityRef, 'recovery', r.startedMs, r.recoveryMs),
+    ),
+  ];
 }
 
 function toEvent(row: DoraEventRow): StoredDoraEvent {

@@ -1,6 +1,7 @@
 import {
   ChangeRecord,
   DeploymentRecord,
+  DoraFacts,
   DoraWindow,
   IncidentRecord,
 } from '@paved/backstage-plugin-golden-paths-common';
@@ -55,7 +56,18 @@ export type StoredDoraEvent = DoraEvent & {
 };
 
 /**
- * Keeps DORA events; an event id is stored once.
+ * A service whose DORA facts must be worked out again. The token is new at
+ * every change to its events, so facts worked out from what was read replace
+ * the mark only if nothing changed since.
+ *
+ * @public
+ */
+export type StaleDoraService = { entityRef: string; token: string };
+
+/**
+ * Keeps DORA events; an event id is stored once. Keeps, beside them, each
+ * service's facts (`doraFacts`), marking a service stale whenever an event of
+ * it is stored or matched to it.
  *
  * @public
  */
@@ -101,15 +113,40 @@ export interface DoraEventStore {
     forgetBefore: Date,
   ): Promise<void>;
 
+  /** All matched events of these services, however old, oldest first. */
+  listAllForEntities(entityRefs: string[]): Promise<StoredDoraEvent[]>;
+
   /**
-   * The matched events of these services that occurred before `window.to`.
-   * Earlier events are included: an incident links to the deployment before
-   * it, and a change ships with a later deployment.
+   * Services whose facts are stale: all of them, or those among
+   * `entityRefs`.
    */
-  listForEntities(
-    entityRefs: string[],
+  listStale(entityRefs?: string[]): Promise<StaleDoraService[]>;
+
+  /**
+   * For each service whose stale mark is still the one given, replaces its
+   * facts with these and clears the mark, in one transaction. A service
+   * marked again since keeps its mark and old facts. Returns the services
+   * whose facts were replaced.
+   */
+  replaceFacts(
+    entries: Array<StaleDoraService & { facts: DoraFacts }>,
+  ): Promise<string[]>;
+
+  /**
+   * The facts of these services (all services with `undefined`) that count
+   * in the window.
+   */
+  listFacts(
+    entityRefs: string[] | undefined,
     window: DoraWindow,
-  ): Promise<StoredDoraEvent[]>;
+  ): Promise<DoraFacts>;
+
+  /**
+   * Marks every service stale unless the facts were worked out with these
+   * settings (e.g. the production environments); remembers them. Returns
+   * whether the settings changed.
+   */
+  useFactSettings(settings: string): Promise<boolean>;
 
   /** Unmatched events, newest first, with the total. */
   listUnmatched(options: {
@@ -121,8 +158,8 @@ export interface DoraEventStore {
   listUnmatchedKeys(): Promise<string[]>;
 
   /**
-   * Assigns unmatched events to services by match key; returns how many
-   * events were matched.
+   * Assigns unmatched events to services by match key, marking those
+   * services stale; returns how many events were matched.
    */
   rematch(entityRefByMatchKey: Map<string, string>): Promise<number>;
 }

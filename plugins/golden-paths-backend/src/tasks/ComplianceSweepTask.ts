@@ -4,6 +4,7 @@ import {
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { scheduleGlobalTask } from './scheduleGlobalTask';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { PolicyState } from '@paved/backstage-plugin-golden-paths-common';
 import {
@@ -78,21 +79,14 @@ export class ComplianceSweepTask {
     scheduler: SchedulerService,
     schedule: SchedulerServiceTaskScheduleDefinition,
   ) {
-    await scheduler.scheduleTask({
+    await scheduleGlobalTask({
       id: ComplianceSweepTask.id,
-      ...schedule,
-      // One run per interval across replicas, whatever the configured schedule says.
-      scope: 'global',
-      fn: async () => {
-        try {
-          await this.run();
-        } catch (error) {
-          // The previous snapshot stays; the next run tries again.
-          this.deps.logger.error(
-            `Compliance sweep failed, keeping the previous snapshot: ${error}`,
-          );
-        }
-      },
+      scheduler,
+      schedule,
+      logger: this.deps.logger,
+      // The previous snapshot stays; the next run tries again.
+      onError: 'Compliance sweep failed, keeping the previous snapshot',
+      run: () => this.run(),
     });
   }
 

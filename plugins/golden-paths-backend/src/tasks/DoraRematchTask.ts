@@ -3,6 +3,7 @@ import {
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { scheduleGlobalTask } from './scheduleGlobalTask';
 import { DoraService } from '../services/DoraService';
 
 /**
@@ -23,17 +24,13 @@ export class DoraRematchTask {
     scheduler: SchedulerService,
     schedule: SchedulerServiceTaskScheduleDefinition,
   ) {
-    await scheduler.scheduleTask({
+    await scheduleGlobalTask({
       id: DoraRematchTask.id,
-      ...schedule,
-      scope: 'global',
-      fn: async () => {
-        try {
-          await this.run();
-        } catch (error) {
-          this.deps.logger.error(`DORA re-match failed: ${error}`);
-        }
-      },
+      scheduler,
+      schedule,
+      logger: this.deps.logger,
+      onError: 'DORA re-match failed',
+      run: () => this.run(),
     });
   }
 

@@ -60,7 +60,10 @@ export const QUIET_CONFIG = {
   goldenPaths: {
     templateRegistry: { schedule: NEVER_DURING_TEST },
     sweep: { schedule: NEVER_DURING_TEST },
-    dora: { rematchSchedule: NEVER_DURING_TEST },
+    dora: {
+      rematchSchedule: NEVER_DURING_TEST,
+      factsSchedule: NEVER_DURING_TEST,
+    },
     exemptions: { maxDuration: { days: 30 } },
     github: { webhookSecret: WEBHOOK_SECRET },
   },

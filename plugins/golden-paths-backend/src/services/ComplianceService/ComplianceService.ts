@@ -58,6 +58,9 @@ export type EvaluationContext = {
   latestRenders: LatestRenderCache;
 };
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f]/;
+
 /**
  * Normalizes an entity ref for storage and lookups: Backstage compares refs
  * case-insensitively, so Paved keeps them lowercase. Returns undefined when
@@ -70,13 +73,15 @@ export function normalizeEntityRef(
   defaults: { defaultKind?: string; defaultNamespace?: string } = {},
 ): string | undefined {
   try {
+    // toLowerCase, not toLocaleLowerCase('en-US'): the same result for every
+    // string (only lt, tr and az case differently), at a fraction of the cost
+    // on the gate's path.
     const normalized = stringifyEntityRef(
       parseEntityRef(ref.trim(), defaults),
-    ).toLocaleLowerCase('en-US');
+    ).toLowerCase();
     // No valid ref holds control characters or is this long, and PostgreSQL
     // would refuse a NUL or a value longer than its column.
-    // eslint-disable-next-line no-control-regex
-    return /[\u0000-\u001f]/.test(normalized) || normalized.length > 255
+    return normalized.length > 255 || CONTROL_CHARACTER.test(normalized)
       ? undefined
       : normalized;
   } catch {

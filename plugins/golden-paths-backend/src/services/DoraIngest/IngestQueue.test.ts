@@ -52,10 +52,7 @@ describe('IngestQueue', () => {
       expect(ingestBatch.mock.calls.map(([batch]) => batch.length)).toEqual([
         1, 3,
       ]);
-      const stored = await store.listForEntities([ref], {
-        from: '2026-11-01T00:00:00.000Z',
-        to: '2026-11-21T00:00:00.000Z',
-      });
+      const stored = await store.listAllForEntities([ref]);
       expect(stored.map(e => e.id)).toEqual(['json:a', 'json:b', 'json:c']);
     },
   );

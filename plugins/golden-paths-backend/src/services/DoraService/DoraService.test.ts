@@ -1,8 +1,9 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { DEFAULT_PRODUCTION_ENVIRONMENTS } from '@paved/backstage-plugin-golden-paths-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ComplianceStore } from '../../database/ComplianceStore';
 import { DoraEvent, DoraEventStore } from '../../database/DoraEventStore';
+import { DatabaseDoraEventStore } from '../../database/DatabaseDoraEventStore';
 import { DoraService, readDoraConfig } from './DoraService';
 
 const read = (dora?: object) =>
@@ -130,4 +131,100 @@ describe('DoraService matching', () => {
     await service.ingest([event('e', 'nobody')], now);
     expect(getEntities.mock.calls.length).toBeGreaterThan(callsAfterUnknown);
   });
+});
+
+describe('DoraService facts', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_16', 'SQLITE_3'] });
+  const window = {
+    from: '2026-11-01T00:00:00.000Z',
+    to: '2026-12-01T00:00:00.000Z',
+  };
+  const deployment = (
+    id: string,
+    entityRef: string,
+    environment: string,
+    finishedAt: string,
+  ): DoraEvent & { entityRef: string } => ({
+    id: `json:${id}`,
+    matchKey: entityRef,
+    entityRef,
+    occurredAt: finishedAt,
+    kind: 'deployment',
+    record: { id, environment, finishedAt, succeeded: true, kind: 'deploy' },
+  });
+  const serviceOn = (
+    events: DoraEventStore,
+    productionEnvironments: string[],
+  ) =>
+    new DoraService({
+      auth: mockServices.auth(),
+      catalog: catalogServiceMock(),
+      events,
+      compliance: {} as ComplianceStore,
+      config: { productionEnvironments },
+    });
+
+  it.each(databases.eachSupportedId())(
+    'works facts out when read, and again when the production environments change, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const events = await DatabaseDoraEventStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const ref = 'component:default/payments';
+      const at = new Date('2026-11-30T00:00:00Z');
+      await events.ingest(
+        [
+          deployment('live-1', ref, 'live', '2026-11-03T00:00:00Z'),
+          deployment('prod-1', ref, 'production', '2026-11-04T00:00:00Z'),
+        ],
+        at,
+      );
+      const byProduction = serviceOn(events, ['production']);
+      expect(await byProduction.checkFactSettings()).toBe(true);
+      const sample = async (service: DoraService) =>
+        (await service.metricsFor([ref], window)).deploymentFrequency.sample;
+      expect(await sample(byProduction)).toBe(1);
+      expect(await events.listStale()).toEqual([]);
+
+      // A new event is counted by the next read, without waiting for a task.
+      await events.ingest(
+        [deployment('prod-2', ref, 'production', '2026-11-05T00:00:00Z')],
+        at,
+      );
+      expect(await sample(byProduction)).toBe(2);
+
+      // Restarted with other production environments: every fact is redone.
+      const byLive = serviceOn(events, [' Live ']);
+      expect(await byLive.checkFactSettings()).toBe(true);
+      expect(await byLive.checkFactSettings()).toBe(false);
+      expect(await sample(byLive)).toBe(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refreshes every stale service, as the background task does, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const events = await DatabaseDoraEventStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const refs = Array.from(
+        { length: 3 },
+        (_, i) => `component:default/service-${i}`,
+      );
+      await events.ingest(
+        refs.map((ref, i) =>
+          deployment(`d${i}`, ref, 'production', '2026-11-03T00:00:00Z'),
+        ),
+        new Date('2026-11-30T00:00:00Z'),
+      );
+      const dora = serviceOn(events, ['production']);
+      expect(await dora.refreshFacts()).toBe(3);
+      expect(await events.listStale()).toEqual([]);
+      expect(await dora.refreshFacts()).toBe(0);
+      const facts = await events.listFacts(undefined, window);
+      expect(facts.deployments.map(d => d.entityRef).sort()).toEqual(refs);
+    },
+  );
 });

@@ -15,14 +15,19 @@ import {
   DoraTrend,
   DoraWindow,
   EnvironmentProgression,
-  computeDoraMetrics,
-  computeDoraMetricsByGroup,
-  computeDoraTrend,
+  computeDoraMetricsByGroupFromFacts,
+  computeDoraMetricsFromFacts,
+  computeDoraTrendFromFacts,
+  doraFacts,
   environmentProgression,
   resolveDoraBands,
 } from '@paved/backstage-plugin-golden-paths-common';
 import { ComplianceStore } from '../../database/ComplianceStore';
-import { DoraEvent, DoraEventStore } from '../../database/DoraEventStore';
+import {
+  DoraEvent,
+  DoraEventStore,
+  StoredDoraEvent,
+} from '../../database/DoraEventStore';
 import { normalizeEntityRef } from '../ComplianceService';
 import { toDoraRecords } from '../DoraIngest/normalize';
 import { IngestQueue } from '../DoraIngest/IngestQueue';
@@ -36,6 +41,8 @@ const ANNOTATION_PROJECT_SLUG = 'github.com/project-slug';
 const MATCH_CACHE_MS = 5 * 60 * 1000;
 const MATCH_CACHE_SIZE = 50_000;
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+/** Services whose facts are worked out together (one read of their events). */
+const REFRESH_CHUNK = 500;
 
 /**
  * What one ingestion did.
@@ -198,11 +205,62 @@ export class DoraService {
     return this.deps.events.rematch(await this.match(keys));
   }
 
-  /** Metrics over the events of these services (one, or an owner's). */
+  /**
+   * Works out again the facts of stale services: all of them, or those among
+   * `entityRefs`. Each service's facts come from all its events, so links
+   * and shipping never depend on a window. Returns how many services got new
+   * facts; a service whose events change meanwhile stays stale.
+   */
+  async refreshFacts(entityRefs?: string[]): Promise<number> {
+    const stale = await this.deps.events.listStale(entityRefs);
+    let refreshed = 0;
+    for (let i = 0; i < stale.length; i += REFRESH_CHUNK) {
+      const chunk = stale.slice(i, i + REFRESH_CHUNK);
+      const eventsOf = new Map<string, StoredDoraEvent[]>(
+        chunk.map(s => [s.entityRef, []]),
+      );
+      for (const event of await this.deps.events.listAllForEntities(
+        chunk.map(s => s.entityRef),
+      )) {
+        eventsOf.get(event.entityRef!)?.push(event);
+      }
+      const replaced = await this.deps.events.replaceFacts(
+        chunk.map(s => ({
+          ...s,
+          facts: doraFacts({
+            ...toDoraRecords(eventsOf.get(s.entityRef)!),
+            productionEnvironments: this.doraConfig.productionEnvironments,
+          }),
+        })),
+      );
+      refreshed += replaced.length;
+    }
+    return refreshed;
+  }
+
+  /**
+   * Marks every service stale when the production environments changed since
+   * the stored facts were worked out; call once at start.
+   */
+  async checkFactSettings(): Promise<boolean> {
+    return this.deps.events.useFactSettings(
+      JSON.stringify({
+        productionEnvironments: this.doraConfig.productionEnvironments.map(e =>
+          e.trim().toLowerCase(),
+        ),
+      }),
+    );
+  }
+
+  /** Up-to-date facts of these services (all with `undefined`) in a window. */
+  private async factsOf(entityRefs: string[] | undefined, window: DoraWindow) {
+    await this.refreshFacts(entityRefs);
+    return this.deps.events.listFacts(entityRefs, window);
+  }
+
+  /** Metrics of these services (one, or an owner's) together. */
   async metricsFor(entityRefs: string[], window: DoraWindow) {
-    const events = await this.deps.events.listForEntities(entityRefs, window);
-    return computeDoraMetrics({
-      ...toDoraRecords(events),
+    return computeDoraMetricsFromFacts(await this.factsOf(entityRefs, window), {
       ...this.doraConfig,
       window,
     });
@@ -236,9 +294,9 @@ export class DoraService {
     options: { credentials: BackstageCredentials },
   ): Promise<DoraTrend> {
     const entityRefs = await this.servicesOf(scope, options);
-    const events = await this.deps.events.listForEntities(entityRefs, window);
-    return computeDoraTrend(
-      { ...toDoraRecords(events), ...this.doraConfig, window },
+    return computeDoraTrendFromFacts(
+      await this.factsOf(entityRefs, window),
+      { ...this.doraConfig, window },
       bucketDays,
     );
   }
@@ -315,14 +373,18 @@ export class DoraService {
         v,
       ]),
     );
-    const events = await this.deps.events.listForEntities(
-      [...versionOf.keys()],
+    // Unfiltered, every service counts: read the whole window once.
+    const filtered =
+      filter.templateRef !== undefined || filter.owner !== undefined;
+    const facts = await this.factsOf(
+      filtered ? [...versionOf.keys()] : undefined,
       window,
     );
-    const groups = computeDoraMetricsByGroup(
-      { ...toDoraRecords(events), ...this.doraConfig, window },
-      d => {
-        const v = versionOf.get(d.entityRef);
+    const groups = computeDoraMetricsByGroupFromFacts(
+      facts,
+      { ...this.doraConfig, window },
+      entityRef => {
+        const v = versionOf.get(entityRef);
         return v && JSON.stringify([v.templateRef, v.version]);
       },
     );

@@ -73,6 +73,21 @@ exports.up = async function up(knex) {
     `CREATE INDEX golden_paths_dora_events_unmatched_idx
      ON golden_paths_dora_events (match_key) WHERE entity_ref IS NULL`,
   );
+  if (String(knex.client.config.client).includes('sqlite')) {
+    // On SQLite a stored event marks its service inside the insert itself:
+    // cheaper than a statement of its own in every ingest transaction.
+    // PostgreSQL ingest marks the services of a batch in one statement.
+    await knex.raw(
+      `CREATE TRIGGER golden_paths_dora_events_mark_stale
+       AFTER INSERT ON golden_paths_dora_events
+       FOR EACH ROW WHEN NEW.entity_ref IS NOT NULL
+       BEGIN
+         INSERT INTO golden_paths_dora_stale (entity_ref, token)
+         VALUES (NEW.entity_ref, lower(hex(randomblob(16))))
+         ON CONFLICT (entity_ref) DO UPDATE SET token = excluded.token;
+       END`,
+    );
+  }
   // Existing events have no facts yet: every service with events is stale.
   await knex.raw(
     `INSERT INTO golden_paths_dora_stale (entity_ref, token)
@@ -85,6 +100,9 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
+  if (String(knex.client.config.client).includes('sqlite')) {
+    await knex.raw('DROP TRIGGER golden_paths_dora_events_mark_stale');
+  }
   await knex.raw('DROP INDEX golden_paths_dora_events_unmatched_idx');
   await knex.schema.alterTable('golden_paths_dora_events', table => {
     table.index(['match_key'], 'golden_paths_dora_events_match_key_idx');

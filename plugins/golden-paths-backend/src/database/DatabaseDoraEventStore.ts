@@ -124,25 +124,16 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     // instead of deadlocking.
     rows.sort((a, b) => byId(a.id, b.id));
     const stored = batch.map(() => 0);
-    const serviceOf = new Map(rows.map(r => [r.id, r.entity_ref]));
     await this.db.transaction(async tx => {
-      const changed = new Set<string>();
+      const token = randomUUID();
       for (let i = 0; i < rows.length; i += this.chunk) {
-        // The primary key decides: a conflicting row is ignored and returns
-        // nothing, on PostgreSQL and SQLite (RETURNING) alike.
-        const inserted: Array<{ id: string }> = await this.insertRows(
+        const inserted = await this.insertEvents(
           tx,
-          TABLE,
           rows.slice(i, i + this.chunk),
-          { ignoreConflictOn: 'id', returning: 'id' },
+          token,
         );
-        for (const { id } of inserted) {
-          stored[offeredBy.get(id)!]++;
-          const entityRef = serviceOf.get(id);
-          if (entityRef) changed.add(entityRef);
-        }
+        for (const { id } of inserted) stored[offeredBy.get(id)!]++;
       }
-      await this.markStale(tx, [...changed]);
     });
     return batch.map(({ events }, caller) => ({
       stored: stored[caller],
@@ -315,6 +306,46 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       );
       return true;
     });
+  }
+
+  /**
+   * Inserts events, ignoring ids already stored, and marks the services of
+   * those stored stale, in one statement; returns the ids stored. On SQLite a
+   * trigger marks them; on PostgreSQL the insert feeds the marking upsert
+   * (services in code-point order, as `markStale` locks them).
+   */
+  private async insertEvents(
+    tx: Knex.Transaction,
+    rows: DoraEventRow[],
+    token: string,
+  ): Promise<Array<{ id: string }>> {
+    // The primary key decides: a conflicting row is ignored and returns
+    // nothing, on PostgreSQL and SQLite (RETURNING) alike.
+    if (this.sqlite) {
+      return this.insertRows(tx, TABLE, rows, {
+        ignoreConflictOn: 'id',
+        returning: 'id',
+      });
+    }
+    const insert = tx(TABLE)
+      .insert(rows)
+      .onConflict('id')
+      .ignore()
+      .returning(['id', 'entity_ref'])
+      .toSQL();
+    const { rows: inserted } = await tx.raw(
+      `WITH inserted AS (${insert.sql}),
+       marked AS (
+         INSERT INTO ?? (entity_ref, token)
+         SELECT DISTINCT entity_ref COLLATE "C", ? FROM inserted
+         WHERE entity_ref IS NOT NULL
+         ORDER BY 1
+         ON CONFLICT (entity_ref) DO UPDATE SET token = excluded.token
+       )
+       SELECT id FROM inserted`,
+      [...insert.bindings, STALE, token],
+    );
+    return inserted;
   }
 
   /**

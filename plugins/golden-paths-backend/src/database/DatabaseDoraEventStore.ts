@@ -142,16 +142,12 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   }
 
   async listAllForEntities(entityRefs: string[]): Promise<StoredDoraEvent[]> {
-    const rows: DoraEventRow[] = [];
-    for (let i = 0; i < entityRefs.length; i += READ_CHUNK) {
-      append(
-        rows,
-        await this.db<DoraEventRow>(TABLE).whereIn(
-          'entity_ref',
-          entityRefs.slice(i, i + READ_CHUNK),
-        ),
-      );
-    }
+    // Never the whole table: events are the largest table by far.
+    const rows = await this.rowsOf<DoraEventRow>(
+      entityRefs,
+      () => this.db<DoraEventRow>(TABLE),
+      { wholeAbove: Infinity },
+    );
     // Oldest first, ties by id: the same order however the rows were read.
     // Each row's time is parsed once, not once per comparison.
     const timed = rows.map(row => ({
@@ -163,26 +159,11 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   }
 
   async listStale(entityRefs?: string[]): Promise<StaleDoraService[]> {
-    const toStale = (rows: Array<{ entity_ref: string; token: string }>) =>
-      rows.map(r => ({ entityRef: r.entity_ref, token: r.token }));
-    if (!entityRefs || entityRefs.length > WHOLE_TABLE_ABOVE) {
-      const rows = await this.db(STALE).select('entity_ref', 'token');
-      if (!entityRefs) return toStale(rows);
-      const wanted = new Set(entityRefs);
-      return toStale(rows.filter(r => wanted.has(r.entity_ref)));
-    }
-    const result: StaleDoraService[] = [];
-    for (let i = 0; i < entityRefs.length; i += READ_CHUNK) {
-      append(
-        result,
-        toStale(
-          await this.db(STALE)
-            .select('entity_ref', 'token')
-            .whereIn('entity_ref', entityRefs.slice(i, i + READ_CHUNK)),
-        ),
-      );
-    }
-    return result;
+    const rows = await this.rowsOf<{ entity_ref: string; token: string }>(
+      entityRefs,
+      () => this.db(STALE).select('entity_ref', 'token'),
+    );
+    return rows.map(r => ({ entityRef: r.entity_ref, token: r.token }));
   }
 
   async replaceFacts(
@@ -237,51 +218,34 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     window: DoraWindow,
   ): Promise<DoraFacts> {
     const facts: DoraFacts = { deployments: [], leadTimes: [], recoveries: [] };
-    const inWindow = () =>
+    const rows = await this.rowsOf<DoraFactRow>(entityRefs, () =>
       this.db<DoraFactRow>(FACTS)
         .select('entity_ref', 'kind', 'at_ms', 'value_ms', 'failed', 'rework')
         .where('at_ms', '>=', Date.parse(window.from))
-        .where('at_ms', '<', Date.parse(window.to));
-    const add = (rows: DoraFactRow[], wanted?: Set<string>) => {
-      for (const row of rows) {
-        if (wanted && !wanted.has(row.entity_ref)) continue;
-        const entityRef = row.entity_ref;
-        const atMs = Number(row.at_ms);
-        if (row.kind === 'deployment') {
-          facts.deployments.push({
-            entityRef,
-            finishedMs: atMs,
-            failed: Boolean(row.failed),
-            rework: Boolean(row.rework),
-          });
-        } else if (row.kind === 'lead_time') {
-          facts.leadTimes.push({
-            entityRef,
-            deployedMs: atMs,
-            leadMs: Number(row.value_ms),
-          });
-        } else {
-          facts.recoveries.push({
-            entityRef,
-            startedMs: atMs,
-            recoveryMs: Number(row.value_ms),
-          });
-        }
-      }
-    };
-    if (!entityRefs) {
-      add(await inWindow());
-    } else if (entityRefs.length > WHOLE_TABLE_ABOVE) {
-      // Thousands of services: one scan of the window beats many IN lists.
-      add(await inWindow(), new Set(entityRefs));
-    } else {
-      for (let i = 0; i < entityRefs.length; i += READ_CHUNK) {
-        add(
-          await inWindow().whereIn(
-            'entity_ref',
-            entityRefs.slice(i, i + READ_CHUNK),
-          ),
-        );
+        .where('at_ms', '<', Date.parse(window.to)),
+    );
+    for (const row of rows) {
+      const entityRef = row.entity_ref;
+      const atMs = Number(row.at_ms);
+      if (row.kind === 'deployment') {
+        facts.deployments.push({
+          entityRef,
+          finishedMs: atMs,
+          failed: Boolean(row.failed),
+          rework: Boolean(row.rework),
+        });
+      } else if (row.kind === 'lead_time') {
+        facts.leadTimes.push({
+          entityRef,
+          deployedMs: atMs,
+          leadMs: Number(row.value_ms),
+        });
+      } else {
+        facts.recoveries.push({
+          entityRef,
+          startedMs: atMs,
+          recoveryMs: Number(row.value_ms),
+        });
       }
     }
     return facts;
@@ -306,6 +270,35 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       );
       return true;
     });
+  }
+
+  /**
+   * The rows of these services that `query` (a new builder at each call)
+   * selects: all rows with `undefined`; for up to `wholeAbove` services, IN
+   * lists of `READ_CHUNK`; above, one read filtered here, which beats
+   * hundreds of IN lists.
+   */
+  private async rowsOf<R extends { entity_ref: string | null }>(
+    entityRefs: string[] | undefined,
+    query: () => Knex.QueryBuilder,
+    { wholeAbove = WHOLE_TABLE_ABOVE }: { wholeAbove?: number } = {},
+  ): Promise<R[]> {
+    if (!entityRefs) return query();
+    if (entityRefs.length > wholeAbove) {
+      const wanted = new Set(entityRefs);
+      return (await query()).filter((r: R) => wanted.has(r.entity_ref!));
+    }
+    const rows: R[] = [];
+    for (let i = 0; i < entityRefs.length; i += READ_CHUNK) {
+      append(
+        rows,
+        await query().whereIn(
+          'entity_ref',
+          entityRefs.slice(i, i + READ_CHUNK),
+        ),
+      );
+    }
+    return rows;
   }
 
   /**

@@ -289,11 +289,7 @@ function linkedContextId(links: unknown, at: string): string | undefined {
  *
  * @internal
  */
-export function toDoraRecords(
-  events: StoredDoraEvent[],
-  templateVersionOf: (entityRef: string) => string | undefined = () =>
-    undefined,
-) {
+export function toDoraRecords(events: StoredDoraEvent[]) {
   const deployments: DeploymentRecord[] = [];
   const changes: ChangeRecord[] = [];
   const incidents = new Map<string, Partial<IncidentRecord>>();
@@ -301,12 +297,7 @@ export function toDoraRecords(
     const entityRef = event.entityRef;
     if (!entityRef) continue;
     if (event.kind === 'deployment') {
-      const templateVersion = templateVersionOf(entityRef);
-      deployments.push({
-        ...event.record,
-        entityRef,
-        ...(templateVersion ? { templateVersion } : {}),
-      });
+      deployments.push({ ...event.record, entityRef });
     } else if (event.kind === 'change') {
       changes.push({ ...event.record, entityRef });
     } else {

@@ -17,6 +17,8 @@
  * Connections: PAVED_BENCH_CONNECTIONS=50,200 (default both).
  * Scenarios: PAVED_BENCH_SCENARIOS=gate,events (substrings of the scenario
  * names; default all).
+ * Repeats: PAVED_BENCH_REPEATS=3 runs each row three times in a row (default
+ * 1); on a shared machine the spread between runs says how far to trust one.
  *
  * Run: `npm run bench -- load`
  */
@@ -45,6 +47,8 @@ const CONNECTIONS = (process.env.PAVED_BENCH_CONNECTIONS ?? '50,200')
 const SCENARIOS = process.env.PAVED_BENCH_SCENARIOS?.split(',').map(s =>
   s.trim(),
 );
+/** How many times each row is run, one after another. */
+const REPEATS = Number(process.env.PAVED_BENCH_REPEATS ?? 1);
 /** Events per request in the batched ingest scenario. */
 const BATCH = 500;
 
@@ -59,6 +63,8 @@ type Row = {
   latencies: number[];
   errors: number;
   non2xx: number;
+  /** Server CPU time (user + system) per response, in microseconds. */
+  cpuPerRequest: number;
 };
 
 /** Starts lib/loadServer.ts in a child process; resolves once it is ready. */
@@ -72,12 +78,12 @@ async function startServer(services: number, db: object) {
         PAVED_LOAD_SERVICES: String(services),
         PAVED_LOAD_DB: JSON.stringify(db),
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     },
   );
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = '';
-    child.stdout.on('data', chunk => {
+    child.stdout!.on('data', chunk => {
       buffered += chunk;
       const m = /ready (\d+)/.exec(buffered);
       if (m) resolve(Number(m[1]));
@@ -86,6 +92,15 @@ async function startServer(services: number, db: object) {
   });
   return {
     port,
+    /** The server's CPU time so far (user + system), in microseconds. */
+    cpuMicros: () =>
+      new Promise<number>(resolve => {
+        child.once('message', usage => {
+          const { user, system } = usage as NodeJS.CpuUsage;
+          resolve(user + system);
+        });
+        child.send('cpu');
+      }),
     stop: () =>
       new Promise<void>(resolve => {
         child.once('exit', () => resolve());
@@ -248,13 +263,17 @@ async function main() {
           if (SCENARIOS && !SCENARIOS.some(s => scenario.includes(s))) {
             continue;
           }
-          for (const connections of CONNECTIONS) {
+          for (const connections of CONNECTIONS.flatMap(c =>
+            Array.from({ length: REPEATS }, () => c),
+          )) {
+            const cpuBefore = await server.cpuMicros();
             const { result, latencies } = await run(
               url,
               connections,
               DURATION,
               requests,
             );
+            const cpu = (await server.cpuMicros()) - cpuBefore;
             rows.push({
               engine,
               services,
@@ -266,6 +285,7 @@ async function main() {
               latencies: latencies.sort((a, b) => a - b),
               errors: result.errors,
               non2xx: result.non2xx,
+              cpuPerRequest: cpu / Math.max(1, latencies.length),
             });
           }
         }
@@ -299,6 +319,7 @@ async function main() {
         'p95 ms',
         'p99 ms',
         'max ms',
+        'server CPU µs/request',
         'errors (non-2xx + socket)',
       ],
       rows.map(r => [
@@ -319,6 +340,7 @@ async function main() {
               formatMs(r.latencies[r.latencies.length - 1]),
             ]
           : ['—', '—', '—', '—']),
+        Math.round(r.cpuPerRequest).toLocaleString('en-US'),
         `${r.non2xx + r.errors} (${r.non2xx} + ${r.errors})`,
       ]),
     ),

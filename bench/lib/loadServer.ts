@@ -4,7 +4,8 @@
  * Reads PAVED_LOAD_SERVICES (catalog size) and PAVED_LOAD_DB (a knex config,
  * JSON), starts the real plugin with `startTestBackend` on that database and
  * the seeded catalog of lib/doraGenerator, runs the compliance sweep, then
- * prints `ready <port>` and serves until killed.
+ * prints `ready <port>` and serves until killed, answering each IPC message
+ * with its CPU usage so far.
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { startBenchPlugin } from './benchPlugin';
@@ -26,6 +27,10 @@ async function main() {
   );
   if (!sweep.ok)
     throw new Error(`sweep: ${sweep.status} ${await sweep.text()}`);
+  // The load bench asks, before and after each row, how much CPU this
+  // process has used: server CPU per request is steadier than throughput on
+  // a machine shared with the load generator.
+  process.on('message', () => process.send?.(process.cpuUsage()));
   process.stdout.write(`ready ${port}\n`);
   const stop = async () => {
     await backend.stop();

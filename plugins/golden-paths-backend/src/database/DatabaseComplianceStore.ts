@@ -22,6 +22,7 @@ import {
 } from './ComplianceStore';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
 import { SqliteReadConnection } from './SqliteReadConnection';
+import { preparePostgresGet } from './PostgresPreparedRead';
 
 const TABLE = 'golden_paths_compliance';
 const SUMMARY_COLUMNS: Record<ComplianceSummaryGroupBy, string[]> = {
@@ -56,6 +57,24 @@ type ComplianceRow = {
   changed_at: Date | string | number;
   hash: string;
 };
+
+/** Every column of the table, for statements that must name them. */
+const COLUMNS: ReadonlyArray<keyof ComplianceRow> = [
+  'entity_ref',
+  'owner',
+  'template_ref',
+  'current_version',
+  'latest_version',
+  'state',
+  'reasons',
+  'deadline',
+  'lag',
+  'exemption_id',
+  'drift',
+  'evaluated_at',
+  'changed_at',
+  'hash',
+];
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const result: T[][] = [];
@@ -144,6 +163,9 @@ export class DatabaseComplianceStore implements ComplianceStore {
   private readonly readByEntityRef?: (
     entityRef: string,
   ) => ComplianceRow | undefined;
+  private readonly readByEntityRefOnPostgres?: (
+    entityRef: string,
+  ) => Promise<ComplianceRow | undefined>;
 
   constructor(
     private readonly db: Knex,
@@ -151,6 +173,11 @@ export class DatabaseComplianceStore implements ComplianceStore {
   ) {
     this.readByEntityRef = reader?.prepareGet<ComplianceRow>(
       `SELECT * FROM ${TABLE} WHERE entity_ref = ?`,
+    );
+    this.readByEntityRefOnPostgres = preparePostgresGet<ComplianceRow>(
+      db,
+      'golden_paths_compliance_by_entity_ref',
+      `SELECT ${COLUMNS.join(', ')} FROM ${TABLE} WHERE entity_ref = ?`,
     );
   }
 
@@ -194,13 +221,18 @@ export class DatabaseComplianceStore implements ComplianceStore {
 
   async getEvaluation(entityRef: string) {
     // The gate's read: on a SQLite file, a statement prepared once on the
-    // read connection; elsewhere, and once that is closed, knex.
-    const row =
-      this.readByEntityRef && this.reader?.open
-        ? this.readByEntityRef(entityRef)
-        : await this.db<ComplianceRow>(TABLE)
-            .where('entity_ref', entityRef)
-            .first();
+    // read connection; on PostgreSQL, a named statement; elsewhere, and once
+    // the SQLite connection is closed, knex.
+    let row: ComplianceRow | undefined;
+    if (this.readByEntityRef && this.reader?.open) {
+      row = this.readByEntityRef(entityRef);
+    } else if (this.readByEntityRefOnPostgres) {
+      row = await this.readByEntityRefOnPostgres(entityRef);
+    } else {
+      row = await this.db<ComplianceRow>(TABLE)
+        .where('entity_ref', entityRef)
+        .first();
+    }
     return row ? toEvaluation(row) : undefined;
   }
 

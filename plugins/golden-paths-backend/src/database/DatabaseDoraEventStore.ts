@@ -19,11 +19,59 @@ const FACTS = 'golden_paths_dora_facts';
 const STALE = 'golden_paths_dora_stale';
 const FACT_SETTINGS = 'golden_paths_dora_fact_settings';
 // Rows per insert statement: fewer, larger statements make batches fast. On
-// PostgreSQL 1,000 rows are 7,000 of its 65,535 parameters. On SQLite the
-// rows go in one VALUES list (see `insertRows`); 500 rows are 3,500 of its
-// 32,766.
-const PG_CHUNK = 1000;
+// PostgreSQL each column travels as one array parameter (see `insertRows`),
+// so a group commit's 5,000 events are one statement. On SQLite they go in
+// one VALUES list; 500 rows are 3,500 of its 32,766 parameters.
+const PG_CHUNK = 5000;
 const SQLITE_CHUNK = 500;
+
+/**
+ * PostgreSQL column types of the tables written in bulk, in insert order,
+ * for the array parameters of `pgInsert`.
+ */
+const PG_COLUMNS: Record<string, Record<string, string>> = {
+  [TABLE]: {
+    id: 'text',
+    kind: 'text',
+    entity_ref: 'text',
+    match_key: 'text',
+    occurred_at: 'timestamptz',
+    payload: 'text',
+    received_at: 'timestamptz',
+  },
+  [FACTS]: {
+    entity_ref: 'text',
+    kind: 'text',
+    at_ms: 'float8',
+    value_ms: 'float8',
+    failed: 'bool',
+    rework: 'bool',
+  },
+};
+
+// An escape JSON writes but a PostgreSQL array literal does not know.
+const JSON_ONLY_ESCAPE = /\\[bfnrtu]/;
+
+/**
+ * A PostgreSQL array literal of `values`. JSON and an array literal quote a
+ * string alike, with a backslash before " and \, and both read an unquoted
+ * null as NULL; so JSON.stringify, which is native and fast, writes the
+ * whole column at once. Only a value JSON would write with an escape of its
+ * own (a control character, a lone surrogate) sends the column the slow way,
+ * each value quoted here.
+ */
+function pgArrayLiteral(values: Knex.Value[]): string {
+  const json = JSON.stringify(values);
+  if (!JSON_ONLY_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
+  return `{${values
+    .map(value => {
+      if (value === null || value === undefined) return 'NULL';
+      const text = value instanceof Date ? value.toISOString() : String(value);
+      return `"${text.replace(/["\\]/g, '\\$&')}"`;
+    })
+    .join(',')}}`;
+}
+
 /**
  * Appends in a loop: `push(...items)` passes every item as an argument and
  * overflows the stack at around a hundred thousand.
@@ -81,10 +129,17 @@ export class DatabaseDoraEventStore implements DoraEventStore {
 
   private readonly chunk: number;
   private readonly sqlite: boolean;
+  /**
+   * SQLite has one writer. On PostgreSQL a second transaction is sent while
+   * the first commits; ids and marks are locked in one order (see
+   * `ingestBatch`), so the two never deadlock.
+   */
+  readonly concurrentWrites: number;
 
   constructor(private readonly db: Knex) {
     this.sqlite = String(db.client.config.client).includes('sqlite');
     this.chunk = this.sqlite ? SQLITE_CHUNK : PG_CHUNK;
+    this.concurrentWrites = this.sqlite ? 1 : 2;
   }
 
   async ingest(
@@ -124,17 +179,21 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     // instead of deadlocking.
     rows.sort((a, b) => byId(a.id, b.id));
     const stored = batch.map(() => 0);
-    await this.db.transaction(async tx => {
-      const token = randomUUID();
+    const token = randomUUID();
+    const write = async (db: Knex) => {
       for (let i = 0; i < rows.length; i += this.chunk) {
         const inserted = await this.insertEvents(
-          tx,
+          db,
           rows.slice(i, i + this.chunk),
           token,
         );
         for (const { id } of inserted) stored[offeredBy.get(id)!]++;
       }
-    });
+    };
+    // One statement is atomic on its own: a batch that fits in one needs no
+    // transaction around it, and saves the round trips of one.
+    if (rows.length <= this.chunk) await write(this.db);
+    else await this.db.transaction(write);
     return batch.map(({ events }, caller) => ({
       stored: stored[caller],
       duplicates: events.length - stored[caller],
@@ -308,7 +367,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
    * (services in code-point order, as `markStale` locks them).
    */
   private async insertEvents(
-    tx: Knex.Transaction,
+    tx: Knex,
     rows: DoraEventRow[],
     token: string,
   ): Promise<Array<{ id: string }>> {
@@ -320,14 +379,9 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         returning: 'id',
       });
     }
-    const insert = tx(TABLE)
-      .insert(rows)
-      .onConflict('id')
-      .ignore()
-      .returning(['id', 'entity_ref'])
-      .toSQL();
+    const insert = this.pgInsert(TABLE, rows, 'id');
     const { rows: inserted } = await tx.raw(
-      `WITH inserted AS (${insert.sql}),
+      `WITH inserted AS (${insert.sql} RETURNING id, entity_ref),
        marked AS (
          INSERT INTO ?? (entity_ref, token)
          SELECT DISTINCT entity_ref COLLATE "C", ? FROM inserted
@@ -338,18 +392,22 @@ export class DatabaseDoraEventStore implements DoraEventStore {
        SELECT id FROM inserted`,
       [...insert.bindings, STALE, token],
     );
+    console.log(JSON.stringify(insert.bindings.slice(8, 9)), JSON.stringify(inserted));
     return inserted;
   }
 
   /**
-   * Inserts rows (all with the same columns) in one statement. Knex writes a
-   * multi-row insert on SQLite as a compound SELECT, which is slow to prepare
-   * and limited to 500 terms; there it is written as one VALUES list. A
-   * conflicting row is ignored, and returns nothing, when `ignoreConflictOn`
-   * names the key.
+   * Inserts rows (all with the same columns) in one statement. A conflicting
+   * row is ignored, and returns nothing, when `ignoreConflictOn` names the key.
+   *
+   * On PostgreSQL each column is one array parameter, unnested: thousands of
+   * bound values, or a JSON document read row by row, cost more to parse
+   * than the insert itself. On SQLite, which binds values cheaply, the rows
+   * are one VALUES list; knex would write a compound SELECT, slow to prepare
+   * and limited to 500 terms.
    */
   private async insertRows(
-    tx: Knex.Transaction,
+    tx: Knex,
     table: string,
     rows: Array<Record<string, Knex.Value>>,
     options: { ignoreConflictOn?: string; returning?: string } = {},
@@ -357,11 +415,12 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     if (rows.length === 0) return [];
     const { ignoreConflictOn, returning } = options;
     if (!this.sqlite) {
-      const insert = tx(table).insert(rows);
-      const ignored = ignoreConflictOn
-        ? insert.onConflict(ignoreConflictOn).ignore()
-        : insert;
-      return returning ? ignored.returning(returning) : ignored;
+      const insert = this.pgInsert(table, rows, ignoreConflictOn);
+      const result = await tx.raw(
+        `${insert.sql}${returning ? ' RETURNING ??' : ''}`,
+        [...insert.bindings, ...(returning ? [returning] : [])],
+      );
+      return result.rows;
     }
     const columns = Object.keys(rows[0]);
     const row = `(${columns.map(() => '?').join(',')})`;
@@ -380,6 +439,36 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       ...(returning ? [returning] : []),
     ]);
     return Array.isArray(result) ? result : [];
+  }
+
+  /**
+   * A PostgreSQL insert of `rows` into one of the tables of `PG_COLUMNS`,
+   * each column sent as one array literal, without RETURNING.
+   */
+  private pgInsert(
+    table: string,
+    rows: Array<Record<string, Knex.Value>>,
+    ignoreConflictOn?: string,
+  ): { sql: string; bindings: Knex.Value[] } {
+    const types = Object.entries(PG_COLUMNS[table] ?? {});
+    const unknown = Object.keys(rows[0]).find(c => !PG_COLUMNS[table]?.[c]);
+    if (unknown) throw new Error(`No PostgreSQL type for ${table}.${unknown}`);
+    const arrays = types.map(([column]) =>
+      pgArrayLiteral(rows.map(r => r[column] ?? null)),
+    );
+    return {
+      sql: `INSERT INTO ?? (${types
+        .map(() => '??')
+        .join(', ')}) SELECT * FROM unnest(${types
+        .map(([, type]) => `?::${type}[]`)
+        .join(', ')})${ignoreConflictOn ? ' ON CONFLICT (??) DO NOTHING' : ''}`,
+      bindings: [
+        table,
+        ...types.map(([column]) => column),
+        ...arrays,
+        ...(ignoreConflictOn ? [ignoreConflictOn] : []),
+      ],
+    };
   }
 
   /**

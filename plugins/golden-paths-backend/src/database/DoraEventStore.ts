@@ -83,6 +83,12 @@ export interface DoraEventStore {
   ): Promise<{ stored: number; duplicates: number }>;
 
   /**
+   * How many `ingestBatch` calls may usefully run at once: 1 where the
+   * database has a single writer (SQLite).
+   */
+  readonly concurrentWrites: number;
+
+  /**
    * Stores several callers' events in one transaction, answering each as
    * `ingest` would have in that order: an id stored by an earlier caller of
    * the batch is a duplicate for a later one. All or nothing for the batch.

@@ -42,11 +42,16 @@ export function mutate<T>(value: T, path: Path, bad: unknown): T {
 
 const HUGE = 'x'.repeat(100_000);
 
-/** Strings no string field takes: empty, blank, over 255 characters, NUL. */
+/**
+ * Strings no string field takes: empty, blank, over 255 characters, NUL, a
+ * lone surrogate.
+ */
 const badText = fc.oneof(
   fc.constantFrom('', ' ', '\t\n', HUGE),
   fc.string({ minLength: 256, maxLength: 400 }),
   fc.string({ maxLength: 20 }).map(s => `${s}\u0000${s}`),
+  fc.string({ maxLength: 20 }).map(s => `${s}\udc00${s}`),
+  fc.string({ maxLength: 20 }).map(s => `${s}\ud800`),
 );
 
 /** Anything that is not a string. */

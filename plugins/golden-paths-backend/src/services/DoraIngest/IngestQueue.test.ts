@@ -24,22 +24,42 @@ const deploy = (id: string): DoraEvent & { entityRef: string } => ({
 
 describe('IngestQueue', () => {
   it.each(databases.eachSupportedId())(
-    'writes callers that arrive during a write together, each answered on its own, on %p',
+    'writes callers of one turn together, and those that come during a write in the next, each answered on its own, on %p',
     async databaseId => {
       const store = await DatabaseDoraEventStore.create({
         database: mockServices.database({
           knex: await databases.init(databaseId),
         }),
       });
-      const ingestBatch = jest.spyOn(store, 'ingestBatch');
-      const queue = new IngestQueue(store);
+      // The first write is held open until the later callers have queued.
+      let release!: () => void;
+      const held = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      const sizes: number[] = [];
+      const queue = new IngestQueue({
+        ingestBatch: async batch => {
+          sizes.push(batch.length);
+          if (sizes.length === 1) await held;
+          return store.ingestBatch(batch);
+        },
+      });
 
-      const results = await Promise.all([
+      // Two callers in the same turn of the event loop share a write.
+      const first = [
         queue.ingest([deploy('a')], at),
         queue.ingest([deploy('b')], at),
+      ];
+      while (sizes.length === 0) {
+        await new Promise(resolve => setImmediate(resolve));
+      }
+      // Two that come while it is being written share the next one.
+      const later = [
         queue.ingest([deploy('c'), deploy('a')], at),
         queue.ingest([deploy('b')], at),
-      ]);
+      ];
+      release();
+      const results = await Promise.all([...first, ...later]);
 
       expect(results).toEqual([
         { stored: 1, duplicates: 0 },
@@ -47,11 +67,7 @@ describe('IngestQueue', () => {
         { stored: 1, duplicates: 1 },
         { stored: 0, duplicates: 1 },
       ]);
-      // The first caller is written at once; the three that came during
-      // that write share the next transaction.
-      expect(ingestBatch.mock.calls.map(([batch]) => batch.length)).toEqual([
-        1, 3,
-      ]);
+      expect(sizes).toEqual([2, 2]);
       const stored = await store.listAllForEntities([ref]);
       expect(stored.map(e => e.id)).toEqual(['json:a', 'json:b', 'json:c']);
     },
@@ -66,7 +82,7 @@ describe('IngestQueue', () => {
           return batch.map(p => ({ stored: p.events.length, duplicates: 0 }));
         },
       },
-      3,
+      { maxEvents: 3 },
     );
     await Promise.all([
       queue.ingest([deploy('a')], at),
@@ -75,8 +91,48 @@ describe('IngestQueue', () => {
       queue.ingest([deploy('e'), deploy('f'), deploy('g'), deploy('h')], at),
     ]);
     // One caller over the limit still goes alone rather than never.
-    expect(sizes).toEqual([1, 3, 4]);
+    expect(sizes).toEqual([3, 1, 4]);
   });
+
+  it.each([
+    [1, [1]],
+    [2, [1, 1]],
+  ])(
+    'with %p writer(s), starts that many writes at once',
+    async (writers, startedWhileHeld) => {
+      let release!: () => void;
+      const held = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      const sizes: number[] = [];
+      const queue = new IngestQueue(
+        {
+          ingestBatch: async batch => {
+            sizes.push(batch.length);
+            await held;
+            return batch.map(p => ({ stored: p.events.length, duplicates: 0 }));
+          },
+        },
+        { writers },
+      );
+      const turns = async (n: number) => {
+        for (let i = 0; i < n; i++) {
+          await new Promise(resolve => setImmediate(resolve));
+        }
+      };
+      const first = queue.ingest([deploy('a')], at);
+      await turns(3);
+      const second = queue.ingest([deploy('b')], at);
+      await turns(3);
+      expect(sizes).toEqual(startedWhileHeld);
+      release();
+      await expect(Promise.all([first, second])).resolves.toEqual([
+        { stored: 1, duplicates: 0 },
+        { stored: 1, duplicates: 0 },
+      ]);
+      expect(sizes).toEqual([1, 1]);
+    },
+  );
 
   it('fails only the caller whose events fail when a shared write fails', async () => {
     const poison = new Error('value too long for column');

@@ -13,24 +13,41 @@ type Pending = {
 const DEFAULT_MAX_EVENTS = 5000;
 
 /**
- * Group commit for event ingest. A caller's events are written at once when
- * nothing else is being written; callers that arrive during a write wait for
- * it and are then written together, in one transaction. Under load, many
- * single-event requests share one commit instead of paying one each; a lone
- * request waits for nothing. Each caller still gets its answer only after its
- * events are committed.
+ * Group commit for event ingest. When nothing is being written, a caller's
+ * events are written on the next turn of the event loop, together with those
+ * of every caller that came in the same turn; callers that arrive during a
+ * write wait for it and are then written together, in one transaction. Under
+ * load, many single-event requests share one commit instead of paying one
+ * each; a lone request waits one turn. Each caller still gets its answer only
+ * after its events are committed.
  *
  * When a shared transaction fails, each of its callers is retried on its own,
  * so one caller's bad events never fail another's.
  */
 export class IngestQueue {
   private readonly pending: Pending[] = [];
-  private writing = false;
+  /** Writes in flight. */
+  private active = 0;
+  /** Whether a start is already scheduled for the next turn. */
+  private starting = false;
+  private readonly maxEvents: number;
+  private readonly writers: number;
 
   constructor(
     private readonly store: Pick<DoraEventStore, 'ingestBatch'>,
-    private readonly maxEvents: number = DEFAULT_MAX_EVENTS,
-  ) {}
+    options: {
+      /** How many events one transaction takes at most. */
+      maxEvents?: number;
+      /**
+       * How many transactions may be written at once: 1 for SQLite, which
+       * has one writer; on PostgreSQL a second overlaps the first's commit.
+       */
+      writers?: number;
+    } = {},
+  ) {
+    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.writers = Math.max(1, options.writers ?? 1);
+  }
 
   ingest(
     events: Array<DoraEvent & { entityRef?: string }>,
@@ -38,18 +55,29 @@ export class IngestQueue {
   ): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
       this.pending.push({ events, receivedAt, resolve, reject });
-      if (!this.writing) void this.drain();
+      if (this.active >= this.writers || this.starting) return;
+      // Start on the next turn of the event loop, not now: the requests
+      // whose bytes have already arrived are parsed first and join this
+      // write. A SQLite write is synchronous and never yields, so without
+      // this turn every request would commit alone.
+      this.starting = true;
+      setImmediate(() => {
+        this.starting = false;
+        while (this.active < this.writers && this.pending.length > 0) {
+          this.active++;
+          void this.drain();
+        }
+      });
     });
   }
 
   private async drain() {
-    this.writing = true;
     try {
       while (this.pending.length > 0) {
         await this.write(this.take());
       }
     } finally {
-      this.writing = false;
+      this.active--;
     }
   }
 

@@ -269,6 +269,16 @@ describe('normalizeDoraEvents', () => {
     expect(() => normalizeDoraEvents('x')).toThrow(
       'the request body must be an object',
     );
+    // Text the databases would store as something else.
+    expect(() => normalizeDoraEvents({ ...good, id: 'c\u0000' })).toThrow(
+      'id must not contain NUL characters',
+    );
+    expect(() =>
+      normalizeDoraEvents({ ...good, service: 'pay\ud800ments' }),
+    ).toThrow('service must be valid Unicode text');
+    expect(normalizeDoraEvents({ ...good, id: 'c-🚀' })[0].id).toBe(
+      'json:c-🚀',
+    );
   });
 });
 

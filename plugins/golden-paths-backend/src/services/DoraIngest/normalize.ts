@@ -341,6 +341,9 @@ function object(value: unknown, field: string): Json {
   return value as Json;
 }
 
+const LONE_SURROGATE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function string(o: Json, key: string, at: string): string {
   const value = o[key];
   if (value === undefined || value === null || value === '') {
@@ -355,6 +358,11 @@ function string(o: Json, key: string, at: string): string {
   // PostgreSQL text cannot hold NUL.
   if (value.includes('\u0000')) {
     throw new InputError(`${at}${key} must not contain NUL characters`);
+  }
+  // Both databases keep text as UTF-8, which has no lone surrogate: the id
+  // stored would not be the id sent.
+  if (LONE_SURROGATE.test(value)) {
+    throw new InputError(`${at}${key} must be valid Unicode text`);
   }
   return value.trim();
 }

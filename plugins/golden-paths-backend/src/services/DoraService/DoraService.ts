@@ -162,7 +162,9 @@ export class DoraService {
     this.doraConfig = deps.config ?? {
       productionEnvironments: DEFAULT_PRODUCTION_ENVIRONMENTS,
     };
-    this.writes = new IngestQueue(deps.events);
+    this.writes = new IngestQueue(deps.events, {
+      writers: deps.events.concurrentWrites,
+    });
   }
 
   /** Stores normalized events, each matched to a service if one is known. */

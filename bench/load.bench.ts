@@ -163,6 +163,11 @@ async function main() {
         const scenarios: Array<
           [string, Parameters<typeof autocannon>[0]['requests'], number?]
         > = [
+          // The floor: the same credentials check and router, and no work.
+          [
+            'GET /health (the HTTP stack alone)',
+            [{ headers: pipeline, path: `${api}/health` }],
+          ],
           [
             'GET /gate?entityRef=',
             [
@@ -258,7 +263,7 @@ async function main() {
           ],
         ];
         // Warm-up: connections, JIT, caches.
-        await run(url, 50, 3, scenarios[1][1]);
+        await run(url, 50, 3, scenarios[2][1]);
         for (const [scenario, requests, eventsPerRequest] of scenarios) {
           if (SCENARIOS && !SCENARIOS.some(s => scenario.includes(s))) {
             continue;

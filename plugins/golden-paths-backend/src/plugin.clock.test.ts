@@ -145,6 +145,49 @@ describe('goldenPathsPlugin on a pinned clock', () => {
     expect(blocked.gate).toMatchObject({ decision: 'block', state: 'block' });
   });
 
+  // Reads the stored evaluation and the gate's answer at `at`, with no sweep.
+  async function readAt(server: any, at: number) {
+    time = at;
+    const evaluation = await request(server)
+      .get('/api/golden-paths/compliance?entityRef=node-old')
+      .set('Authorization', user);
+    const gate = await request(server)
+      .get('/api/golden-paths/gate?entityRef=node-old')
+      .set('Authorization', mockCredentials.service.header());
+    return { evaluation: evaluation.body, gate: gate.body };
+  }
+
+  it('warns and blocks at the dates themselves, without waiting for a sweep', async () => {
+    const server = await startBackend();
+    await sweepAt(server, D1 - DAY_MS);
+
+    const lastAllowed = await readAt(server, D1 - 1);
+    expect(lastAllowed.gate).toMatchObject({ decision: 'allow' });
+    expect(lastAllowed.evaluation.evaluatedAt).toBe(
+      new Date(D1 - DAY_MS).toISOString(),
+    );
+
+    const warned = await readAt(server, D1);
+    expect(warned.gate).toMatchObject({ decision: 'warn', state: 'warn' });
+    expect(warned.evaluation).toMatchObject({
+      state: 'warn',
+      deadline: BLOCK_DATE,
+      evaluatedAt: new Date(D1).toISOString(),
+      changedAt: new Date(D1).toISOString(),
+    });
+
+    const blocked = await readAt(server, D2 + 5);
+    expect(blocked.gate).toMatchObject({ decision: 'block', state: 'block' });
+    expect(blocked.evaluation.changedAt).toBe(new Date(D2 + 5).toISOString());
+    // The fresh evaluation is stored, so the team's list shows it too.
+    const list = await request(server)
+      .get('/api/golden-paths/compliance?owner=group:default/team-a')
+      .set('Authorization', user);
+    expect(list.body.items.map((i: { state: string }) => i.state)).toEqual([
+      'block',
+    ]);
+  });
+
   it('stops counting an exemption at the instant it expires', async () => {
     const server = await startBackend();
     time = D2 + DAY_MS;
@@ -167,10 +210,14 @@ describe('goldenPathsPlugin on a pinned clock', () => {
     const lastDay = await sweepAt(server, expiresAt - 1);
     expect(lastDay.gate).toMatchObject({ decision: 'allow', state: 'exempt' });
 
-    const expired = await sweepAt(server, expiresAt);
+    // No sweep needed: the first read after the expiry evaluates again.
+    const expired = await readAt(server, expiresAt);
+    expect(expired.gate).toMatchObject({ decision: 'block', state: 'block' });
     expect(expired.evaluation).toMatchObject({ state: 'block' });
     expect(expired.evaluation.exemptionId).toBeUndefined();
-    expect(expired.gate).toMatchObject({ decision: 'block', state: 'block' });
+
+    const swept = await sweepAt(server, expiresAt + 1);
+    expect(swept.gate).toMatchObject({ decision: 'block', state: 'block' });
   });
 
   it('judges exemption expiries against the clock', async () => {

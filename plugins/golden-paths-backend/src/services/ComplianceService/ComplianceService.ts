@@ -99,6 +99,11 @@ export function normalizeEntityRef(
 export class ComplianceService {
   private readonly policyConfig: Map<string, TemplatePolicyConfig>;
   private readonly clock: Clock;
+  /** Fresh evaluations in progress, by entity ref. */
+  private readonly evaluating = new Map<
+    string,
+    Promise<StoredEvaluation | undefined>
+  >();
 
   constructor(
     private readonly deps: {
@@ -298,17 +303,31 @@ export class ComplianceService {
   }
 
   /**
-   * The stored evaluation of a service, or, when it has never been swept,
-   * a fresh one, so a service created a minute ago shows at once.
+   * The stored evaluation of a service, or a fresh one: when it has never
+   * been swept, so a service created a minute ago shows at once, and when
+   * its deadline (a policy date, an exemption's expiry) has passed since,
+   * so warn and block start, and an exemption stops counting, at that
+   * instant and not at the next sweep. Callers asking for the same service
+   * at once share one fresh evaluation, as they would share the stored one
+   * it leaves.
    */
   async getEvaluation(
     entityRef: string,
     options: { credentials: BackstageCredentials; now?: Date },
   ): Promise<StoredEvaluation | undefined> {
-    return (
-      (await this.deps.compliance.getEvaluation(entityRef)) ??
-      (await this.evaluateAndStore(entityRef, options))
-    );
+    const now = options.now ?? this.clock.now();
+    const stored = await this.deps.compliance.getEvaluation(entityRef);
+    if (stored && !(stored.deadline && Date.parse(stored.deadline) <= +now)) {
+      return stored;
+    }
+    let fresh = this.evaluating.get(entityRef);
+    if (!fresh) {
+      fresh = this.evaluateAndStore(entityRef, { ...options, now }).finally(
+        () => this.evaluating.delete(entityRef),
+      );
+      this.evaluating.set(entityRef, fresh);
+    }
+    return fresh;
   }
 }
 

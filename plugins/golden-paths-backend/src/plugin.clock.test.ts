@@ -85,14 +85,9 @@ describe('goldenPathsPlugin on a pinned clock', () => {
     return server;
   }
 
-  // Sweeps at `at`, then reads the stored evaluation and the gate's answer.
-  async function sweepAt(server: any, at: number) {
+  // Reads the stored evaluation and the gate's answer at `at`, with no sweep.
+  async function readAt(server: any, at: number) {
     time = at;
-    const sweep = await request(server)
-      .post('/api/golden-paths/admin/sweep')
-      .set('Authorization', user);
-    expect(sweep.status).toBe(200);
-    expect(sweep.body.sweptAt).toBe(new Date(at).toISOString());
     const evaluation = await request(server)
       .get('/api/golden-paths/compliance?entityRef=node-old')
       .set('Authorization', user);
@@ -100,6 +95,17 @@ describe('goldenPathsPlugin on a pinned clock', () => {
       .get('/api/golden-paths/gate?entityRef=node-old')
       .set('Authorization', mockCredentials.service.header());
     return { evaluation: evaluation.body, gate: gate.body };
+  }
+
+  // Sweeps at `at`, then reads as `readAt` does.
+  async function sweepAt(server: any, at: number) {
+    time = at;
+    const sweep = await request(server)
+      .post('/api/golden-paths/admin/sweep')
+      .set('Authorization', user);
+    expect(sweep.status).toBe(200);
+    expect(sweep.body.sweptAt).toBe(new Date(at).toISOString());
+    return readAt(server, at);
   }
 
   it('warns from the warn date and blocks from the block date, to the millisecond', async () => {
@@ -144,18 +150,6 @@ describe('goldenPathsPlugin on a pinned clock', () => {
     );
     expect(blocked.gate).toMatchObject({ decision: 'block', state: 'block' });
   });
-
-  // Reads the stored evaluation and the gate's answer at `at`, with no sweep.
-  async function readAt(server: any, at: number) {
-    time = at;
-    const evaluation = await request(server)
-      .get('/api/golden-paths/compliance?entityRef=node-old')
-      .set('Authorization', user);
-    const gate = await request(server)
-      .get('/api/golden-paths/gate?entityRef=node-old')
-      .set('Authorization', mockCredentials.service.header());
-    return { evaluation: evaluation.body, gate: gate.body };
-  }
 
   it('warns and blocks at the dates themselves, without waiting for a sweep', async () => {
     const server = await startBackend();

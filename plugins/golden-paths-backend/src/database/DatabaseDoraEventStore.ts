@@ -392,10 +392,6 @@ export class DatabaseDoraEventStore implements DoraEventStore {
        SELECT id FROM inserted`,
       [...insert.bindings, STALE, token],
     );
-    console.log(
-      JSON.stringify(insert.bindings.slice(8, 9)),
-      JSON.stringify(inserted),
-    );
     return inserted;
   }
 

@@ -8,6 +8,7 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { clockServiceRef } from './clock';
 import { goldenPathsPlugin } from './plugin';
 
@@ -288,6 +289,81 @@ describe('DORA routes', () => {
       duplicates: 0,
       unmatched: 1,
     });
+  });
+
+  it('reads the events body as JSON of any JSON type, plain or compressed, and refuses other bodies with their status', async () => {
+    const api = await startBackend();
+    const auth = mockCredentials.service.header();
+    const send = (body: string | Buffer, headers: Record<string, string>) => {
+      let req = request(api.server)
+        .post('/api/golden-paths/events')
+        .set('Authorization', auth);
+      for (const [name, value] of Object.entries(headers)) {
+        req = req.set(name, value);
+      }
+      // The bytes as they are: superagent would write a Buffer out as JSON.
+      return req.serialize((bytes: unknown) => bytes as string).send(body);
+    };
+    const one = JSON.stringify(batch[0]);
+
+    const gzipped = await send(gzipSync(Buffer.from(`\uFEFF${one}`)), {
+      'content-type': 'application/json; charset=UTF-8',
+      'content-encoding': 'gzip',
+    });
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.body).toMatchObject({ stored: 1 });
+    const deflated = await send(deflateSync(Buffer.from(one)), {
+      'content-type': 'application/cloudevents-batch+json',
+      'content-encoding': 'deflate',
+    });
+    expect(deflated.body).toMatchObject({ stored: 0, duplicates: 1 });
+
+    const refused = async (
+      body: string | Buffer,
+      headers: Record<string, string>,
+    ) => {
+      const res = await send(body, headers);
+      return [res.status, res.body.error?.message];
+    };
+    expect(await refused(one, { 'content-type': 'text/plain' })).toEqual([
+      415,
+      'content-type must be application/json or application/*+json, not text/plain',
+    ]);
+    expect(
+      await refused(one, {
+        'content-type': 'application/json; charset=latin1',
+      }),
+    ).toEqual([415, 'charset latin1 is not supported; send UTF-8']);
+    expect(
+      await refused(one, {
+        'content-type': 'application/json',
+        'content-encoding': 'br',
+      }),
+    ).toEqual([
+      415,
+      'content-encoding br is not supported; send gzip, deflate or none',
+    ]);
+    const [status, message] = await refused('{"id": "x",', {
+      'content-type': 'application/json',
+    });
+    expect(status).toBe(400);
+    expect(message).toMatch(/^the request body is not valid JSON: /);
+    // The limit holds for the decoded bytes, however small the upload.
+    const bomb = gzipSync(Buffer.from(`[${' '.repeat(2 * 1024 * 1024)}]`));
+    expect(bomb.length).toBeLessThan(10_000);
+    expect(
+      await refused(bomb, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      }),
+    ).toEqual([413, 'the payload is larger than 1048576 bytes']);
+    expect(
+      await refused(`[${' '.repeat(1024 * 1024)}]`, {
+        'content-type': 'application/json',
+      }),
+    ).toEqual([413, 'the payload is larger than 1048576 bytes']);
+    // Nothing of the refused bodies was stored.
+    expect((await api.get('/events/unmatched')).body.totalCount).toBe(0);
   });
 
   it('names the bad parameter of GET /dora', async () => {

@@ -5,12 +5,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  CustomErrorBase,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -54,6 +49,7 @@ import { DoraScope, DoraService } from './services/DoraService';
 import { normalizeDoraEvents } from './services/DoraIngest/normalize';
 import { GithubWebhookReceiver } from './services/GithubWebhook';
 import { asServiceUnavailable } from './services/databaseErrors';
+import { jsonBody, PayloadTooLargeError } from './jsonBody';
 
 const STATES: readonly PolicyState[] = [
   'compliant',
@@ -71,6 +67,8 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The largest GitHub delivery accepted; GitHub's own payloads stay far below. */
 const GITHUB_WEBHOOK_LIMIT = '1mb';
+/** The largest `POST /events` body, decoded: 1 MiB, as elsewhere. */
+const EVENTS_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Builds the plugin's HTTP routes. Every route needs Backstage credentials;
@@ -106,6 +104,9 @@ export async function createRouter(options: {
   const now = () => clock.now();
   const spec = await readOpenApiSpec();
   const router = Router();
+  // Every route but the GitHub webhook takes users and services alike.
+  const anyCaller = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   // The webhook verifies the HMAC of the exact bytes GitHub signed, so it
   // reads the raw body, before the JSON parser below. No Backstage
@@ -123,7 +124,15 @@ export async function createRouter(options: {
     },
   );
 
-  // CloudEvents arrive as application/cloudevents+json (and -batch+json).
+  // Ingest reads its own body (see jsonBody), before the JSON parser below.
+  router.post('/events', jsonBody(EVENTS_LIMIT_BYTES), async (req, res) => {
+    await anyCaller(req);
+    // All or nothing: every event is validated before any is stored.
+    const events = normalizeDoraEvents(req.body, req.headers);
+    res.json(await options.dora.ingest(events, now()));
+  });
+
+  // The other routes with a body (exemptions) read JSON.
   router.use(
     express.json({
       type: ['application/json', 'application/*+json'],
@@ -131,8 +140,6 @@ export async function createRouter(options: {
     }),
   );
 
-  // The one place that turns a permission decision into a 403.
-  // Every route but the GitHub webhook takes users and services alike.
   // One service or one owner's services, never both.
   const doraScope = (
     entityRef: string | undefined,
@@ -145,9 +152,7 @@ export async function createRouter(options: {
     return owner ? { owner } : undefined;
   };
 
-  const anyCaller = (req: express.Request) =>
-    httpAuth.credentials(req, { allow: ['user', 'service'] });
-
+  // The one place that turns a permission decision into a 403.
   async function authorize(
     credentials: BackstageCredentials,
     permission: BasicPermission,
@@ -381,13 +386,6 @@ export async function createRouter(options: {
     }
   });
 
-  router.post('/events', async (req, res) => {
-    await anyCaller(req);
-    // All or nothing: every event is validated before any is stored.
-    const events = normalizeDoraEvents(req.body, req.headers);
-    res.json(await options.dora.ingest(events, now()));
-  });
-
   router.get('/events/unmatched', async (req, res) => {
     await anyCaller(req);
     res.json(
@@ -479,11 +477,6 @@ export async function createRouter(options: {
   );
 
   return router;
-}
-
-class PayloadTooLargeError extends CustomErrorBase {
-  name = 'PayloadTooLargeError' as const;
-  statusCode = 413;
 }
 
 /** `express.raw` for any content type, with a 413 that says the limit. */

@@ -248,6 +248,8 @@ export interface paths {
          *     `dev.cdevents.incident.detected|reported|resolved`,
          *     `dev.cdevents.change.merged`. An event id already stored counts as a
          *     duplicate and changes nothing. One malformed event rejects the batch.
+         *     The body is UTF-8 JSON of any `application/*+json` type, plain or
+         *     with `Content-Encoding: gzip` or `deflate`, at most 1 MiB decoded.
          */
         post: operations["IngestDoraEvents"];
         delete?: never;
@@ -1056,6 +1058,24 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description The body is over 1 MiB once decoded. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not JSON, not UTF-8, or an encoding other than gzip or deflate. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     ReceiveGithubWebhook: {

@@ -1,0 +1,108 @@
+import { CustomErrorBase, InputError } from '@backstage/errors';
+import express from 'express';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+
+/** A 413 that says the limit. */
+export class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+  statusCode = 413;
+}
+
+/** A 415 that says what is accepted. */
+export class UnsupportedMediaTypeError extends CustomErrorBase {
+  name = 'UnsupportedMediaTypeError' as const;
+  statusCode = 415;
+}
+
+const JSON_MEDIA_TYPE = /^application\/(?:[^/;\s]+\+)?json$/;
+
+/**
+ * Reads a JSON request body into `req.body`, for the ingest route alone:
+ * `application/json` or any `application/*+json` (CloudEvents), UTF-8,
+ * plain, gzip or deflate, at most `limit` bytes once decoded. It does what
+ * `express.json()` does there at a third of the cost per request, which
+ * matters at thousands of single-event requests a second; other routes keep
+ * `express.json()`.
+ *
+ * Refuses with a 415 (another media type, charset or encoding), a 413 (over
+ * the limit) or a 400 (not JSON). An empty body reads as `{}`, as with
+ * `express.json()`.
+ */
+export function jsonBody(limit: number): express.RequestHandler {
+  return (req, _res, next) => {
+    readJson(req, limit).then(body => {
+      req.body = body;
+      next();
+    }, next);
+  };
+}
+
+async function readJson(req: express.Request, limit: number) {
+  const [mediaType, ...parameters] = (req.headers['content-type'] ?? '')
+    .split(';')
+    .map(part => part.trim().toLowerCase());
+  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+    req.resume();
+    throw new UnsupportedMediaTypeError(
+      `content-type must be application/json or application/*+json, not ${
+        mediaType || 'missing'
+      }`,
+    );
+  }
+  const charset = parameters
+    .find(p => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"|"$/g, '');
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+    req.resume();
+    throw new UnsupportedMediaTypeError(
+      `charset ${charset} is not supported; send UTF-8`,
+    );
+  }
+  const tooLarge = () =>
+    new PayloadTooLargeError(`the payload is larger than ${limit} bytes`);
+  const encoding = (req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
+  let source: Readable = req;
+  if (encoding === 'gzip' || encoding === 'x-gzip') {
+    source = req.pipe(zlib.createGunzip());
+  } else if (encoding === 'deflate') {
+    source = req.pipe(zlib.createInflate());
+  } else if (encoding !== 'identity') {
+    req.resume();
+    throw new UnsupportedMediaTypeError(
+      `content-encoding ${encoding} is not supported; send gzip, deflate or none`,
+    );
+  } else if (Number(req.headers['content-length']) > limit) {
+    req.resume();
+    throw tooLarge();
+  }
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of source) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    source.destroy();
+    req.resume();
+    if (error instanceof PayloadTooLargeError) throw error;
+    throw new InputError(`the request body could not be read: ${error}`);
+  }
+  const text = Buffer.concat(chunks, size)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      `the request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}

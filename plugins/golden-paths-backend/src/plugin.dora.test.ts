@@ -356,12 +356,12 @@ describe('DORA routes', () => {
         'content-type': 'application/json',
         'content-encoding': 'gzip',
       }),
-    ).toEqual([413, 'the payload is larger than 1048576 bytes']);
+    ).toEqual([413, 'the payload is larger than 1 MiB']);
     expect(
       await refused(`[${' '.repeat(1024 * 1024)}]`, {
         'content-type': 'application/json',
       }),
-    ).toEqual([413, 'the payload is larger than 1048576 bytes']);
+    ).toEqual([413, 'the payload is larger than 1 MiB']);
     // Nothing of the refused bodies was stored.
     expect((await api.get('/events/unmatched')).body.totalCount).toBe(0);
   });

@@ -430,7 +430,7 @@ describe('POST /webhooks/github', () => {
         padding: 'x'.repeat(1_100_000),
       });
       expect(huge.status).toBe(413);
-      expect(huge.body.error.message).toContain('larger than 1mb');
+      expect(huge.body.error.message).toContain('larger than 1 MiB');
       expect(await rows(knex)).toBe(0);
 
       const form = `payload=${encodeURIComponent(JSON.stringify(payload))}`;

@@ -49,7 +49,7 @@ import { DoraScope, DoraService } from './services/DoraService';
 import { normalizeDoraEvents } from './services/DoraIngest/normalize';
 import { GithubWebhookReceiver } from './services/GithubWebhook';
 import { asServiceUnavailable } from './services/databaseErrors';
-import { jsonBody, PayloadTooLargeError } from './jsonBody';
+import { BODY_LIMIT_BYTES, jsonBody, rawBody } from './requestBody';
 
 const STATES: readonly PolicyState[] = [
   'compliant',
@@ -65,10 +65,6 @@ const SUMMARY_GROUPS: readonly ComplianceSummaryGroupBy[] = [
 ];
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** The largest GitHub delivery accepted; GitHub's own payloads stay far below. */
-const GITHUB_WEBHOOK_LIMIT = '1mb';
-/** The largest `POST /events` body, decoded: 1 MiB, as elsewhere. */
-const EVENTS_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Builds the plugin's HTTP routes. Every route needs Backstage credentials;
@@ -111,21 +107,18 @@ export async function createRouter(options: {
   // The webhook verifies the HMAC of the exact bytes GitHub signed, so it
   // reads the raw body, before the JSON parser below. No Backstage
   // credentials: plugin.ts lets it through, and the signature decides.
-  router.post(
-    '/webhooks/github',
-    rawBody(GITHUB_WEBHOOK_LIMIT),
-    async (req, res) => {
-      const result = await options.githubWebhook.receive({
-        body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-        headers: req.headers,
-        now: now(),
-      });
-      res.status('ignored' in result ? 202 : 200).json(result);
-    },
-  );
+  router.post('/webhooks/github', rawBody(), async (req, res) => {
+    const result = await options.githubWebhook.receive({
+      body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      headers: req.headers,
+      now: now(),
+    });
+    res.status('ignored' in result ? 202 : 200).json(result);
+  });
 
-  // Ingest reads its own body (see jsonBody), before the JSON parser below.
-  router.post('/events', jsonBody(EVENTS_LIMIT_BYTES), async (req, res) => {
+  // Ingest reads its own body (see requestBody.ts), before the JSON parser
+  // below.
+  router.post('/events', jsonBody(), async (req, res) => {
     await anyCaller(req);
     // All or nothing: every event is validated before any is stored.
     const events = normalizeDoraEvents(req.body, req.headers);
@@ -136,7 +129,7 @@ export async function createRouter(options: {
   router.use(
     express.json({
       type: ['application/json', 'application/*+json'],
-      limit: '1mb',
+      limit: BODY_LIMIT_BYTES,
     }),
   );
 
@@ -477,21 +470,6 @@ export async function createRouter(options: {
   );
 
   return router;
-}
-
-/** `express.raw` for any content type, with a 413 that says the limit. */
-function rawBody(limit: string): express.RequestHandler {
-  const parse = express.raw({ type: () => true, limit });
-  return (req, res, next) =>
-    parse(req, res, (error?: unknown) => {
-      if (
-        (error as { type?: string } | undefined)?.type === 'entity.too.large'
-      ) {
-        next(new PayloadTooLargeError(`the payload is larger than ${limit}`));
-        return;
-      }
-      next(error);
-    });
 }
 
 type Query = express.Request['query'];

@@ -58,23 +58,24 @@ type ComplianceRow = {
   hash: string;
 };
 
-/** Every column of the table, for statements that must name them. */
-const COLUMNS: ReadonlyArray<keyof ComplianceRow> = [
-  'entity_ref',
-  'owner',
-  'template_ref',
-  'current_version',
-  'latest_version',
-  'state',
-  'reasons',
-  'deadline',
-  'lag',
-  'exemption_id',
-  'drift',
-  'evaluated_at',
-  'changed_at',
-  'hash',
-];
+// Every column, for the statements that must name them; the type keeps the
+// list complete.
+const COLUMNS = Object.keys({
+  entity_ref: true,
+  owner: true,
+  template_ref: true,
+  current_version: true,
+  latest_version: true,
+  state: true,
+  reasons: true,
+  deadline: true,
+  lag: true,
+  exemption_id: true,
+  drift: true,
+  evaluated_at: true,
+  changed_at: true,
+  hash: true,
+} satisfies Record<keyof ComplianceRow, true>);
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const result: T[][] = [];
@@ -160,25 +161,28 @@ export class DatabaseComplianceStore implements ComplianceStore {
     return new DatabaseComplianceStore(db, reader);
   }
 
-  private readonly readByEntityRef?: (
-    entityRef: string,
-  ) => ComplianceRow | undefined;
-  private readonly readByEntityRefOnPostgres?: (
+  /** The gate's one read, on the fastest path the engine has. */
+  private readonly readByEntityRef: (
     entityRef: string,
   ) => Promise<ComplianceRow | undefined>;
 
-  constructor(
-    private readonly db: Knex,
-    private readonly reader?: SqliteReadConnection,
-  ) {
-    this.readByEntityRef = reader?.prepareGet<ComplianceRow>(
-      `SELECT * FROM ${TABLE} WHERE entity_ref = ?`,
-    );
-    this.readByEntityRefOnPostgres = preparePostgresGet<ComplianceRow>(
-      db,
-      'golden_paths_compliance_by_entity_ref',
-      `SELECT ${COLUMNS.join(', ')} FROM ${TABLE} WHERE entity_ref = ?`,
-    );
+  constructor(private readonly db: Knex, reader?: SqliteReadConnection) {
+    const sql = `SELECT ${COLUMNS.join(
+      ', ',
+    )} FROM ${TABLE} WHERE entity_ref = ?`;
+    const withKnex = (entityRef: string) =>
+      db<ComplianceRow>(TABLE).where('entity_ref', entityRef).first();
+    // On a SQLite file, a statement prepared once on the read connection
+    // (knex once that is closed); on PostgreSQL, a named statement.
+    const onSqlite = reader?.prepareGet<ComplianceRow>(sql);
+    this.readByEntityRef = onSqlite
+      ? async entityRef =>
+          reader!.open ? onSqlite(entityRef) : withKnex(entityRef)
+      : preparePostgresGet<ComplianceRow>(
+          db,
+          'golden_paths_compliance_by_entity_ref',
+          sql,
+        ) ?? withKnex;
   }
 
   async upsertEvaluations(
@@ -220,19 +224,7 @@ export class DatabaseComplianceStore implements ComplianceStore {
   }
 
   async getEvaluation(entityRef: string) {
-    // The gate's read: on a SQLite file, a statement prepared once on the
-    // read connection; on PostgreSQL, a named statement; elsewhere, and once
-    // the SQLite connection is closed, knex.
-    let row: ComplianceRow | undefined;
-    if (this.readByEntityRef && this.reader?.open) {
-      row = this.readByEntityRef(entityRef);
-    } else if (this.readByEntityRefOnPostgres) {
-      row = await this.readByEntityRefOnPostgres(entityRef);
-    } else {
-      row = await this.db<ComplianceRow>(TABLE)
-        .where('entity_ref', entityRef)
-        .first();
-    }
+    const row = await this.readByEntityRef(entityRef);
     return row ? toEvaluation(row) : undefined;
   }
 

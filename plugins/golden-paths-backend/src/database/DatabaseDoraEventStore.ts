@@ -379,9 +379,12 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         returning: 'id',
       });
     }
-    const insert = this.pgInsert(TABLE, rows, 'id');
+    const insert = this.pgInsert(TABLE, rows, {
+      ignoreConflictOn: 'id',
+      returning: ['id', 'entity_ref'],
+    });
     const { rows: inserted } = await tx.raw(
-      `WITH inserted AS (${insert.sql} RETURNING id, entity_ref),
+      `WITH inserted AS (${insert.sql}),
        marked AS (
          INSERT INTO ?? (entity_ref, token)
          SELECT DISTINCT entity_ref COLLATE "C", ? FROM inserted
@@ -414,12 +417,11 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     if (rows.length === 0) return [];
     const { ignoreConflictOn, returning } = options;
     if (!this.sqlite) {
-      const insert = this.pgInsert(table, rows, ignoreConflictOn);
-      const result = await tx.raw(
-        `${insert.sql}${returning ? ' RETURNING ??' : ''}`,
-        [...insert.bindings, ...(returning ? [returning] : [])],
-      );
-      return result.rows;
+      const insert = this.pgInsert(table, rows, {
+        ignoreConflictOn,
+        returning: returning ? [returning] : [],
+      });
+      return (await tx.raw(insert.sql, insert.bindings)).rows;
     }
     const columns = Object.keys(rows[0]);
     const row = `(${columns.map(() => '?').join(',')})`;
@@ -442,30 +444,37 @@ export class DatabaseDoraEventStore implements DoraEventStore {
 
   /**
    * A PostgreSQL insert of `rows` into one of the tables of `PG_COLUMNS`,
-   * each column sent as one array literal, without RETURNING.
+   * each column sent as one array literal.
    */
   private pgInsert(
     table: string,
     rows: Array<Record<string, Knex.Value>>,
-    ignoreConflictOn?: string,
+    options: { ignoreConflictOn?: string; returning?: string[] },
   ): { sql: string; bindings: Knex.Value[] } {
-    const types = Object.entries(PG_COLUMNS[table] ?? {});
-    const unknown = Object.keys(rows[0]).find(c => !PG_COLUMNS[table]?.[c]);
-    if (unknown) throw new Error(`No PostgreSQL type for ${table}.${unknown}`);
-    const arrays = types.map(([column]) =>
-      pgArrayLiteral(rows.map(r => r[column] ?? null)),
-    );
+    const types = PG_COLUMNS[table];
+    const unknown = Object.keys(rows[0]).find(c => !types?.[c]);
+    if (!types || unknown) {
+      throw new Error(`No PostgreSQL type for ${table}.${unknown}`);
+    }
+    const columns = Object.keys(types);
+    const { ignoreConflictOn, returning = [] } = options;
+    const list = (n: number) =>
+      Array.from({ length: n }, () => '??').join(', ');
     return {
-      sql: `INSERT INTO ?? (${types
-        .map(() => '??')
-        .join(', ')}) SELECT * FROM unnest(${types
-        .map(([, type]) => `?::${type}[]`)
-        .join(', ')})${ignoreConflictOn ? ' ON CONFLICT (??) DO NOTHING' : ''}`,
+      sql: [
+        `INSERT INTO ?? (${list(columns.length)})`,
+        `SELECT * FROM unnest(${columns
+          .map(c => `?::${types[c]}[]`)
+          .join(', ')})`,
+        ignoreConflictOn ? 'ON CONFLICT (??) DO NOTHING' : '',
+        returning.length ? `RETURNING ${list(returning.length)}` : '',
+      ].join(' '),
       bindings: [
         table,
-        ...types.map(([column]) => column),
-        ...arrays,
+        ...columns,
+        ...columns.map(c => pgArrayLiteral(rows.map(r => r[c] ?? null))),
         ...(ignoreConflictOn ? [ignoreConflictOn] : []),
+        ...returning,
       ],
     };
   }

@@ -317,9 +317,10 @@ export class ComplianceService {
   ): Promise<StoredEvaluation | undefined> {
     const now = options.now ?? this.clock.now();
     const stored = await this.deps.compliance.getEvaluation(entityRef);
-    if (stored && !(stored.deadline && Date.parse(stored.deadline) <= +now)) {
-      return stored;
-    }
+    const expired =
+      stored?.deadline !== undefined &&
+      Date.parse(stored.deadline) <= now.getTime();
+    if (stored && !expired) return stored;
     let fresh = this.evaluating.get(entityRef);
     if (!fresh) {
       fresh = this.evaluateAndStore(entityRef, { ...options, now }).finally(

@@ -17,10 +17,32 @@ export class UnsupportedMediaTypeError extends CustomErrorBase {
 
 const JSON_MEDIA_TYPE = /^application\/(?:[^/;\s]+\+)?json$/;
 
+/** The largest request body the plugin reads, decoded: 1 MiB. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+function tooLarge() {
+  return new PayloadTooLargeError(
+    `the payload is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MiB`,
+  );
+}
+
+/**
+ * The raw bytes of any content type into `req.body` (a Buffer), for a route
+ * that must check a signature over them; a 413 over the limit.
+ */
+export function rawBody(): express.RequestHandler {
+  const parse = express.raw({ type: () => true, limit: BODY_LIMIT_BYTES });
+  return (req, res, next) =>
+    parse(req, res, (error?: unknown) => {
+      const type = (error as { type?: string } | undefined)?.type;
+      next(type === 'entity.too.large' ? tooLarge() : error);
+    });
+}
+
 /**
  * Reads a JSON request body into `req.body`, for the ingest route alone:
  * `application/json` or any `application/*+json` (CloudEvents), UTF-8,
- * plain, gzip or deflate, at most `limit` bytes once decoded. It does what
+ * plain, gzip or deflate, at most {@link BODY_LIMIT_BYTES} once decoded. It does what
  * `express.json()` does there at a third of the cost per request, which
  * matters at thousands of single-event requests a second; other routes keep
  * `express.json()`.
@@ -29,16 +51,16 @@ const JSON_MEDIA_TYPE = /^application\/(?:[^/;\s]+\+)?json$/;
  * the limit) or a 400 (not JSON). An empty body reads as `{}`, as with
  * `express.json()`.
  */
-export function jsonBody(limit: number): express.RequestHandler {
+export function jsonBody(): express.RequestHandler {
   return (req, _res, next) => {
-    readJson(req, limit).then(body => {
+    readJson(req).then(body => {
       req.body = body;
       next();
     }, next);
   };
 }
 
-async function readJson(req: express.Request, limit: number) {
+async function readJson(req: express.Request) {
   const [mediaType, ...parameters] = (req.headers['content-type'] ?? '')
     .split(';')
     .map(part => part.trim().toLowerCase());
@@ -60,8 +82,6 @@ async function readJson(req: express.Request, limit: number) {
       `charset ${charset} is not supported; send UTF-8`,
     );
   }
-  const tooLarge = () =>
-    new PayloadTooLargeError(`the payload is larger than ${limit} bytes`);
   const encoding = (req.headers['content-encoding'] ?? 'identity')
     .trim()
     .toLowerCase();
@@ -75,7 +95,7 @@ async function readJson(req: express.Request, limit: number) {
     throw new UnsupportedMediaTypeError(
       `content-encoding ${encoding} is not supported; send gzip, deflate or none`,
     );
-  } else if (Number(req.headers['content-length']) > limit) {
+  } else if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) {
     req.resume();
     throw tooLarge();
   }
@@ -85,7 +105,7 @@ async function readJson(req: express.Request, limit: number) {
   try {
     for await (const chunk of source) {
       size += (chunk as Buffer).length;
-      if (size > limit) throw tooLarge();
+      if (size > BODY_LIMIT_BYTES) throw tooLarge();
       chunks.push(chunk as Buffer);
     }
   } catch (error) {

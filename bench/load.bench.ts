@@ -20,6 +20,9 @@
  * Repeats: PAVED_BENCH_REPEATS=3 runs each row three times in a row (default
  * 1); on a shared machine the spread between runs says how far to trust one.
  *
+ * Profiles: PAVED_BENCH_PROFILE=/tmp/profiles writes the server's CPU
+ * profile of each row to that folder.
+ *
  * Run: `npm run bench -- load`
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -49,6 +52,11 @@ const SCENARIOS = process.env.PAVED_BENCH_SCENARIOS?.split(',').map(s =>
 );
 /** How many times each row is run, one after another. */
 const REPEATS = Number(process.env.PAVED_BENCH_REPEATS ?? 1);
+/**
+ * A folder: with it, the server writes a CPU profile of each row there
+ * (`<engine>-<services>-<row>.cpuprofile`, for Chrome DevTools).
+ */
+const PROFILE_DIR = process.env.PAVED_BENCH_PROFILE;
 /** Events per request in the batched ingest scenario. */
 const BATCH = 500;
 
@@ -93,13 +101,13 @@ async function startServer(services: number, db: object) {
   return {
     port,
     /** The server's CPU time so far (user + system), in microseconds. */
-    cpuMicros: () =>
+    cpuMicros: (profile?: string) =>
       new Promise<number>(resolve => {
         child.once('message', usage => {
           const { user, system } = usage as NodeJS.CpuUsage;
           resolve(user + system);
         });
-        child.send('cpu');
+        child.send({ profile });
       }),
     stop: () =>
       new Promise<void>(resolve => {
@@ -274,14 +282,21 @@ async function main() {
           for (const connections of CONNECTIONS.flatMap(c =>
             Array.from({ length: REPEATS }, () => c),
           )) {
-            const cpuBefore = await server.cpuMicros();
+            const cpuBefore = await server.cpuMicros(PROFILE_DIR && 'start');
             const { result, latencies } = await run(
               url,
               connections,
               DURATION,
               requests,
             );
-            const cpu = (await server.cpuMicros()) - cpuBefore;
+            const cpu =
+              (await server.cpuMicros(
+                PROFILE_DIR &&
+                  path.resolve(
+                    PROFILE_DIR,
+                    `${engine}-${services}-${rows.length + 1}.cpuprofile`,
+                  ),
+              )) - cpuBefore;
             rows.push({
               engine,
               services,

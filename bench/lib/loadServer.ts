@@ -8,6 +8,8 @@
  * with its CPU usage so far.
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { Session } from 'node:inspector/promises';
+import { writeFile } from 'node:fs/promises';
 import { startBenchPlugin } from './benchPlugin';
 import knexFactory from 'knex';
 import { generateDoraCatalog } from './doraGenerator';
@@ -30,7 +32,22 @@ async function main() {
   // The load bench asks, before and after each row, how much CPU this
   // process has used: server CPU per request is steadier than throughput on
   // a machine shared with the load generator.
-  process.on('message', () => process.send?.(process.cpuUsage()));
+  // With PAVED_BENCH_PROFILE set, the bench also asks for a CPU profile of
+  // each row: `{ profile: 'start' }` before it, `{ profile: file }` after.
+  let inspector: Session | undefined;
+  process.on('message', async (message: { profile?: string }) => {
+    if (message.profile === 'start') {
+      inspector ??= new Session();
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+    } else if (message.profile && inspector) {
+      const { profile } = await inspector.post('Profiler.stop');
+      inspector.disconnect();
+      await writeFile(message.profile, JSON.stringify(profile));
+    }
+    process.send?.(process.cpuUsage());
+  });
   process.stdout.write(`ready ${port}\n`);
   const stop = async () => {
     await backend.stop();

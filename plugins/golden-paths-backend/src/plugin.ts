@@ -174,6 +174,7 @@ export const goldenPathsPlugin = createBackendPlugin({
           logger,
           clock,
           onServicesChanged: () => rematch.run(),
+          catalogIndex: () => dora.matchIndexBuilder(),
         });
         await sweep.schedule(
           scheduler,

@@ -49,7 +49,7 @@ import { DoraScope, DoraService } from './services/DoraService';
 import { normalizeDoraEvents } from './services/DoraIngest/normalize';
 import { GithubWebhookReceiver } from './services/GithubWebhook';
 import { asServiceUnavailable } from './services/databaseErrors';
-import { BODY_LIMIT_BYTES, jsonBody, rawBody } from './requestBody';
+import { BODY_LIMIT_BYTES, jsonBody, rawBody, sendJson } from './httpBodies';
 
 const STATES: readonly PolicyState[] = [
   'compliant',
@@ -113,16 +113,16 @@ export async function createRouter(options: {
       headers: req.headers,
       now: now(),
     });
-    res.status('ignored' in result ? 202 : 200).json(result);
+    sendJson(res, result, 'ignored' in result ? 202 : 200);
   });
 
-  // Ingest reads its own body (see requestBody.ts), before the JSON parser
+  // Ingest reads its own body (see httpBodies.ts), before the JSON parser
   // below.
   router.post('/events', jsonBody(), async (req, res) => {
     await anyCaller(req);
     // All or nothing: every event is validated before any is stored.
     const events = normalizeDoraEvents(req.body, req.headers);
-    res.json(await options.dora.ingest(events, now()));
+    sendJson(res, await options.dora.ingest(events, now()));
   });
 
   // The other routes with a body (exemptions) read JSON.
@@ -180,7 +180,7 @@ export async function createRouter(options: {
   }
 
   router.get('/health', async (_req, res) => {
-    res.json({ status: 'ok' });
+    sendJson(res, { status: 'ok' });
   });
 
   router.get('/openapi.json', async (req, res) => {
@@ -288,7 +288,7 @@ export async function createRouter(options: {
       throw new InputError('entityRef is required');
     }
     const evaluation = await evaluationFor(entityRef, credentials);
-    res.json({
+    sendJson(res, {
       ...gateDecision(evaluation),
       state: evaluation.state,
       entityRef: evaluation.entityRef,

@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scheduleGlobalTask } from './scheduleGlobalTask';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { Entity } from '@backstage/catalog-model';
 import { PolicyState } from '@paved/backstage-plugin-golden-paths-common';
 import {
   ComplianceRecord,
@@ -71,6 +72,12 @@ export class ComplianceSweepTask {
        * is logged; the sweep's result stands.
        */
       onServicesChanged?: () => Promise<unknown>;
+      /**
+       * Something that wants every Component the sweep reads, e.g. DORA
+       * ingest's index of match keys: `add` for each, `commit` once the
+       * catalog has been read to the end (never after a partial read).
+       */
+      catalogIndex?: () => { add(entity: Entity): void; commit(): void };
     },
   ) {}
 
@@ -110,6 +117,7 @@ export class ComplianceSweepTask {
     const credentials = await auth.getOwnServiceCredentials();
     const context = await service.loadContext({ now });
     const records: ComplianceRecord[] = [];
+    const index = this.deps.catalogIndex?.();
     for await (const page of catalog.streamEntities(
       {
         filter: { kind: 'Component' },
@@ -120,9 +128,11 @@ export class ComplianceSweepTask {
       // One at a time: each may read a repository, and the sweep should not
       // flood the source host. A repository that fails only marks its service.
       for (const entity of page) {
+        index?.add(entity);
         records.push(await service.evaluateService(entity, context));
       }
     }
+    index?.commit();
 
     const { written, unchanged } = await store.upsertEvaluations(records, now);
     const removed = await store.removeMissing(records.map(r => r.entityRef));

@@ -133,6 +133,99 @@ describe('DoraService matching', () => {
   });
 });
 
+describe('DoraService match index', () => {
+  const component = (name: string, annotations: Record<string, string>) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, annotations },
+    spec: { type: 'service', owner: 'group:default/team-a' },
+  });
+  const payments = component('payments', {
+    'paved.dev/dora-id': 'pay',
+    'github.com/project-slug': 'acme/payments',
+  });
+  // Its slug is another service's dora id: the dora id wins, as in the catalog.
+  const ledger = component('ledger', {
+    'github.com/project-slug': 'pay',
+    'paved.dev/dora-id': 'Ledger-Id',
+  });
+
+  function setup() {
+    const catalog = catalogServiceMock({ entities: [payments, ledger] });
+    const getEntities = jest.spyOn(catalog, 'getEntities');
+    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+    const ingestBatch = jest.fn(async (batch: Array<{ events: unknown[] }>) =>
+      batch.map(({ events }) => ({ stored: events.length, duplicates: 0 })),
+    );
+    const service = new DoraService({
+      auth: mockServices.auth(),
+      catalog,
+      events: { ingestBatch } as unknown as DoraEventStore,
+      compliance: {} as ComplianceStore,
+    });
+    const ingest = async (...matchKeys: string[]) => {
+      await service.ingest(
+        matchKeys.map((matchKey, i) => ({
+          id: `${matchKey}-${i}-${Math.random()}`,
+          matchKey,
+          occurredAt: '2026-11-20T10:00:00.000Z',
+          kind: 'change' as const,
+          record: { id: matchKey, mergedAt: '2026-11-20T10:00:00.000Z' },
+        })),
+        new Date('2026-11-21T00:00:00Z'),
+      );
+      const { events } = ingestBatch.mock.calls.at(-1)![0][0] as {
+        events: Array<{ entityRef?: string }>;
+      };
+      return events.map(e => e.entityRef);
+    };
+    const catalogCalls = () =>
+      getEntities.mock.calls.length + getEntityByRef.mock.calls.length;
+    return { service, ingest, catalogCalls };
+  }
+
+  it('matches every kind of key from a committed sweep without the catalog', async () => {
+    const { service, ingest, catalogCalls } = setup();
+    const builder = service.matchIndexBuilder();
+    builder.add(payments);
+    builder.add(ledger);
+    builder.add({ ...payments, kind: 'Group', metadata: { name: 'team-a' } });
+    builder.commit();
+
+    await expect(
+      ingest('pay', 'ACME/payments', 'ledger-id', 'component:ledger'),
+    ).resolves.toEqual([
+      'component:default/payments',
+      'component:default/payments',
+      'component:default/ledger',
+      'component:default/ledger',
+    ]);
+    expect(catalogCalls()).toBe(0);
+
+    // A key the sweep did not see still goes to the catalog.
+    await expect(ingest('group:team-a')).resolves.toEqual([undefined]);
+    expect(catalogCalls()).toBeGreaterThan(0);
+  });
+
+  it('ignores a sweep that did not commit, and one too old to trust', async () => {
+    const { service, ingest, catalogCalls } = setup();
+    service.matchIndexBuilder().add(payments);
+    await expect(ingest('acme/payments')).resolves.toEqual([
+      'component:default/payments',
+    ]);
+    const afterUncommitted = catalogCalls();
+    expect(afterUncommitted).toBeGreaterThan(0);
+
+    const stale = service.matchIndexBuilder();
+    stale.add(ledger);
+    stale.commit(Date.now() - 2 * 60 * 60 * 1000);
+    await expect(ingest('ledger-id')).resolves.toEqual([
+      'component:default/ledger',
+    ]);
+    expect(catalogCalls()).toBeGreaterThan(afterUncommitted);
+  });
+});
+
 describe('DoraService facts', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_16', 'SQLITE_3'] });
   const window = {

@@ -40,6 +40,12 @@ const ANNOTATION_PROJECT_SLUG = 'github.com/project-slug';
  */
 const MATCH_CACHE_MS = 5 * 60 * 1000;
 const MATCH_CACHE_SIZE = 50_000;
+/**
+ * How long the match keys read by a sweep are trusted: past this, the sweep
+ * has stopped running here (another replica sweeps), and ingest asks the
+ * catalog again.
+ */
+const MATCH_INDEX_MS = 60 * 60 * 1000;
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 /** Services whose facts are worked out together (one read of their events). */
 const REFRESH_CHUNK = 500;
@@ -146,6 +152,16 @@ export class DoraService {
   private readonly doraConfig: DoraConfig;
   /** Recent matches (key → service and when), so ingest rarely asks the catalog. */
   private readonly matched = new Map<string, { ref: string; at: number }>();
+  /**
+   * Every Component's match keys as of the last sweep here (see
+   * {@link DoraService.matchIndexBuilder}): ingest matches most events
+   * without asking the catalog.
+   */
+  private index = {
+    keys: new Map<string, string>(),
+    refs: new Set<string>(),
+    at: 0,
+  };
   /** Concurrent callers' events share one transaction (group commit). */
   private readonly writes: IngestQueue;
 
@@ -197,6 +213,40 @@ export class DoraService {
       stored,
       duplicates,
       unmatched: new Set(matched.filter(e => !e.entityRef).map(e => e.id)).size,
+    };
+  }
+
+  /**
+   * A builder for the index of match keys: the compliance sweep adds every
+   * Component it reads and commits once it has read them all, replacing the
+   * previous index; a sweep that fails midway commits nothing. Keys map as
+   * the catalog would match them: a dora id before a project slug.
+   */
+  matchIndexBuilder(): {
+    add(entity: Entity): void;
+    commit(at?: number): void;
+  } {
+    const slugs = new Map<string, string>();
+    const doraIds = new Map<string, string>();
+    const refs = new Set<string>();
+    return {
+      add: entity => {
+        if (entity.kind.toLowerCase() !== 'component') return;
+        const ref = stringifyEntityRef(entity).toLowerCase();
+        refs.add(ref);
+        const annotations = entity.metadata.annotations ?? {};
+        for (const [annotation, keys] of [
+          [ANNOTATION_PROJECT_SLUG, slugs],
+          [ANNOTATION_DORA_ID, doraIds],
+        ] as const) {
+          const key = annotations[annotation]?.toLowerCase();
+          if (key && !keys.has(key)) keys.set(key, ref);
+        }
+      },
+      commit: (at = Date.now()) => {
+        // Dora ids win over slugs, as in matchInCatalog.
+        this.index = { keys: new Map([...slugs, ...doraIds]), refs, at };
+      },
     };
   }
 
@@ -409,9 +459,12 @@ export class DoraService {
     const now = Date.now();
     const result = new Map<string, string>();
     const missing: string[] = [];
+    const index = now - this.index.at < MATCH_INDEX_MS ? this.index : undefined;
     for (const key of new Set(keys)) {
       const hit = this.matched.get(key);
+      const indexed = index && this.fromIndex(index, key);
       if (hit && now - hit.at < MATCH_CACHE_MS) result.set(key, hit.ref);
+      else if (indexed) result.set(key, indexed);
       else missing.push(key);
     }
     if (missing.length > 0) {
@@ -426,6 +479,17 @@ export class DoraService {
       }
     }
     return result;
+  }
+
+  /** The service a key names in the sweep's index, as matchInCatalog reads it. */
+  private fromIndex(
+    index: { keys: Map<string, string>; refs: Set<string> },
+    key: string,
+  ): string | undefined {
+    const byAnnotation = index.keys.get(key.toLowerCase());
+    if (byAnnotation || !key.includes(':')) return byAnnotation;
+    const ref = normalizeEntityRef(key, { defaultNamespace: 'default' });
+    return ref && index.refs.has(ref) ? ref : undefined;
   }
 
   private async matchInCatalog(

@@ -73,6 +73,8 @@ type Row = {
   non2xx: number;
   /** Server CPU time (user + system) per response, in microseconds. */
   cpuPerRequest: number;
+  /** This process's (the load generator's) CPU time per response. */
+  loadCpuPerRequest: number;
 };
 
 /** Starts lib/loadServer.ts in a child process; resolves once it is ready. */
@@ -283,12 +285,14 @@ async function main() {
             Array.from({ length: REPEATS }, () => c),
           )) {
             const cpuBefore = await server.cpuMicros(PROFILE_DIR && 'start');
+            const loadCpuBefore = process.cpuUsage();
             const { result, latencies } = await run(
               url,
               connections,
               DURATION,
               requests,
             );
+            const loadCpu = process.cpuUsage(loadCpuBefore);
             const cpu =
               (await server.cpuMicros(
                 PROFILE_DIR &&
@@ -309,6 +313,8 @@ async function main() {
               errors: result.errors,
               non2xx: result.non2xx,
               cpuPerRequest: cpu / Math.max(1, latencies.length),
+              loadCpuPerRequest:
+                (loadCpu.user + loadCpu.system) / Math.max(1, latencies.length),
             });
           }
         }
@@ -343,6 +349,7 @@ async function main() {
         'p99 ms',
         'max ms',
         'server CPU µs/request',
+        'load generator CPU µs/request',
         'errors (non-2xx + socket)',
       ],
       rows.map(r => [
@@ -364,6 +371,7 @@ async function main() {
             ]
           : ['—', '—', '—', '—']),
         Math.round(r.cpuPerRequest).toLocaleString('en-US'),
+        Math.round(r.loadCpuPerRequest).toLocaleString('en-US'),
         `${r.non2xx + r.errors} (${r.non2xx} + ${r.errors})`,
       ]),
     ),

@@ -6,6 +6,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
+import { runSqliteStatement } from './SqliteStatements';
 import {
   DoraEvent,
   DoraEventStore,
@@ -405,8 +406,10 @@ export class DatabaseDoraEventStore implements DoraEventStore {
    * On PostgreSQL each column is one array parameter, unnested: thousands of
    * bound values, or a JSON document read row by row, cost more to parse
    * than the insert itself. On SQLite, which binds values cheaply, the rows
-   * are one VALUES list; knex would write a compound SELECT, slow to prepare
-   * and limited to 500 terms.
+   * are one VALUES list (knex would write a compound SELECT, slow to prepare
+   * and limited to 500 terms), run as a statement prepared once per
+   * connection and row count (`runSqliteStatement`): knex would prepare it
+   * again, and format its thousands of bindings, on every call.
    */
   private async insertRows(
     tx: Knex,
@@ -423,23 +426,19 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       });
       return (await tx.raw(insert.sql, insert.bindings)).rows;
     }
+    // Table and column names are this file's constants, quoted as SQLite
+    // quotes identifiers.
     const columns = Object.keys(rows[0]);
     const row = `(${columns.map(() => '?').join(',')})`;
-    const bindings = rows.flatMap(r => columns.map(c => r[c] ?? null));
     const sql = [
-      `insert into ?? (${columns.map(() => '??').join(',')})`,
+      `insert into "${table}" (${columns.map(c => `"${c}"`).join(',')})`,
       `values ${rows.map(() => row).join(',')}`,
-      ignoreConflictOn ? 'on conflict (??) do nothing' : '',
-      returning ? 'returning ??' : '',
+      ignoreConflictOn ? `on conflict ("${ignoreConflictOn}") do nothing` : '',
+      returning ? `returning "${returning}"` : '',
     ].join(' ');
-    const result = await tx.raw(sql, [
-      table,
-      ...columns,
-      ...bindings,
-      ...(ignoreConflictOn ? [ignoreConflictOn] : []),
-      ...(returning ? [returning] : []),
-    ]);
-    return Array.isArray(result) ? result : [];
+    const bindings: unknown[] = [];
+    for (const r of rows) for (const c of columns) bindings.push(r[c] ?? null);
+    return runSqliteStatement(tx, sql, bindings);
   }
 
   /**

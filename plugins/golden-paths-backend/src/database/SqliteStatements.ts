@@ -1,0 +1,65 @@
+import { Knex } from 'knex';
+
+// The few better-sqlite3 members used here, on the connection knex holds.
+type SqliteStatement = {
+  readonly reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
+};
+type SqliteConnection = { prepare(sql: string): SqliteStatement };
+type PooledClient = {
+  acquireConnection(): Promise<SqliteConnection>;
+  releaseConnection(connection: SqliteConnection): Promise<unknown>;
+};
+
+/** Statements kept per connection; a bulk insert has one per row count. */
+const MAX_STATEMENTS = 64;
+const statements = new WeakMap<
+  SqliteConnection,
+  Map<string, SqliteStatement>
+>();
+
+/**
+ * Runs `sql` on the better-sqlite3 connection of `db` (inside its transaction
+ * when `db` is one), with a statement prepared once per connection and kept.
+ * Knex prepares every statement again on each call, and formats thousands of
+ * bindings into it: for a 500-row insert that costs about a tenth of the
+ * write. Returns the rows of a statement that returns rows, else `[]`.
+ * Bindings are converted as knex's better-sqlite3 client does: dates to epoch
+ * milliseconds, booleans to 0 and 1.
+ *
+ * @internal
+ */
+export async function runSqliteStatement(
+  db: Knex,
+  sql: string,
+  bindings: unknown[],
+): Promise<any[]> {
+  const client = db.client as unknown as PooledClient;
+  const connection = await client.acquireConnection();
+  try {
+    let cached = statements.get(connection);
+    if (!cached) {
+      cached = new Map();
+      statements.set(connection, cached);
+    }
+    let statement = cached.get(sql);
+    if (!statement) {
+      if (cached.size >= MAX_STATEMENTS) cached.clear();
+      statement = connection.prepare(sql);
+      cached.set(sql, statement);
+    }
+    const values = bindings.map(toSqliteValue);
+    if (statement.reader) return statement.all(...values);
+    statement.run(...values);
+    return [];
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
+function toSqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.valueOf();
+  if (typeof value === 'boolean') return Number(value);
+  return value;
+}

@@ -7,10 +7,6 @@ type SqliteStatement = {
   run(...params: unknown[]): unknown;
 };
 type SqliteConnection = { prepare(sql: string): SqliteStatement };
-type PooledClient = {
-  acquireConnection(): Promise<SqliteConnection>;
-  releaseConnection(connection: SqliteConnection): Promise<unknown>;
-};
 
 /** Statements kept per connection; a bulk insert has one per row count. */
 const MAX_STATEMENTS = 64;
@@ -35,8 +31,8 @@ export async function runSqliteStatement(
   sql: string,
   bindings: unknown[],
 ): Promise<any[]> {
-  const client = db.client as unknown as PooledClient;
-  const connection = await client.acquireConnection();
+  // A transaction's client hands out the transaction's own connection.
+  const connection: SqliteConnection = await db.client.acquireConnection();
   try {
     let cached = statements.get(connection);
     if (!cached) {
@@ -54,7 +50,7 @@ export async function runSqliteStatement(
     statement.run(...values);
     return [];
   } finally {
-    await client.releaseConnection(connection);
+    await db.client.releaseConnection(connection);
   }
 }
 

@@ -6,7 +6,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
-import { runSqliteStatement } from './SqliteStatements';
+import { preparePostgresQuery } from './PostgresPreparedRead';
+import { runSqliteStatement, runSqliteWrites } from './SqliteStatements';
 import {
   DoraEvent,
   DoraEventStore,
@@ -28,7 +29,7 @@ const SQLITE_CHUNK = 500;
 
 /**
  * PostgreSQL column types of the tables written in bulk, in insert order,
- * for the array parameters of `pgInsert`.
+ * for the array parameters of `pgInsertSql`.
  */
 const PG_COLUMNS: Record<string, Record<string, string>> = {
   [TABLE]: {
@@ -79,6 +80,69 @@ function pgArrayLiteral(values: Knex.Value[]): string {
  */
 function append<T>(target: T[], items: readonly T[]) {
   for (const item of items) target.push(item);
+}
+
+/**
+ * A SQLite insert of `rows` (all with the same columns) as one VALUES list;
+ * knex would write a compound SELECT, slow to prepare and limited to 500
+ * terms. Table and column names are this file's constants, quoted as SQLite
+ * quotes identifiers.
+ */
+function sqliteInsert(
+  table: string,
+  rows: Array<Record<string, Knex.Value>>,
+  options: { ignoreConflictOn?: string },
+): { sql: string; bindings: unknown[] } {
+  const { ignoreConflictOn } = options;
+  const columns = Object.keys(rows[0]);
+  const row = `(${columns.map(() => '?').join(',')})`;
+  const sql = [
+    `insert into "${table}" (${columns.map(c => `"${c}"`).join(',')})`,
+    `values ${rows.map(() => row).join(',')}`,
+    ignoreConflictOn ? `on conflict ("${ignoreConflictOn}") do nothing` : '',
+  ].join(' ');
+  const bindings: unknown[] = [];
+  for (const r of rows) for (const c of columns) bindings.push(r[c] ?? null);
+  return { sql, bindings };
+}
+
+/**
+ * The text of a PostgreSQL insert into one of the tables of `PG_COLUMNS`,
+ * each column one array parameter, unnested. Table and column names are
+ * this file's constants.
+ */
+function pgInsertSql(
+  table: string,
+  options: { ignoreConflictOn?: string; returning?: string[] },
+): string {
+  const types = PG_COLUMNS[table];
+  const columns = Object.keys(types);
+  const { ignoreConflictOn, returning = [] } = options;
+  const names = (list: string[]) => list.map(c => `"${c}"`).join(', ');
+  return [
+    `INSERT INTO "${table}" (${names(columns)})`,
+    `SELECT * FROM unnest(${columns.map(c => `?::${types[c]}[]`).join(', ')})`,
+    ignoreConflictOn ? `ON CONFLICT ("${ignoreConflictOn}") DO NOTHING` : '',
+    returning.length ? `RETURNING ${names(returning)}` : '',
+  ].join(' ');
+}
+
+/**
+ * The array parameters of `pgInsertSql` for `rows`: one array literal per
+ * column of the table in `PG_COLUMNS`.
+ */
+function pgColumnArrays(
+  table: string,
+  rows: Array<Record<string, Knex.Value>>,
+): string[] {
+  const types = PG_COLUMNS[table];
+  const unknown = Object.keys(rows[0]).find(c => !types?.[c]);
+  if (!types || unknown) {
+    throw new Error(`No PostgreSQL type for ${table}.${unknown}`);
+  }
+  return Object.keys(types).map(c =>
+    pgArrayLiteral(rows.map(r => r[c] ?? null)),
+  );
 }
 
 function byId(a: string, b: string): number {
@@ -137,8 +201,34 @@ export class DatabaseDoraEventStore implements DoraEventStore {
    */
   readonly concurrentWrites: number;
 
+  /**
+   * On PostgreSQL, the insert of events that marks their services stale
+   * (`insertEvents`), as a named prepared statement: its text is the same
+   * for any number of rows, so it is parsed and planned once per connection.
+   */
+  private readonly insertEventsStatement?: (
+    db: Knex,
+    values: unknown[],
+  ) => Promise<Array<{ id: string }>>;
+
   constructor(private readonly db: Knex) {
     this.sqlite = String(db.client.config.client).includes('sqlite');
+    this.insertEventsStatement = preparePostgresQuery(
+      db,
+      'golden_paths_insert_dora_events',
+      `WITH inserted AS (${pgInsertSql(TABLE, {
+        ignoreConflictOn: 'id',
+        returning: ['id', 'entity_ref'],
+      })}),
+       marked AS (
+         INSERT INTO "${STALE}" (entity_ref, token)
+         SELECT DISTINCT entity_ref COLLATE "C", ? FROM inserted
+         WHERE entity_ref IS NOT NULL
+         ORDER BY 1
+         ON CONFLICT (entity_ref) DO UPDATE SET token = excluded.token
+       )
+       SELECT id FROM inserted`,
+    );
     this.chunk = this.sqlite ? SQLITE_CHUNK : PG_CHUNK;
     this.concurrentWrites = this.sqlite ? 1 : 2;
   }
@@ -159,12 +249,12 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   ): Promise<Array<{ stored: number; duplicates: number }>> {
     // Each id is offered once, by the first caller that sent it; within one
     // caller's events the last copy of an id is the one offered.
-    const offeredBy = new Map<string, number>();
-    const rows: DoraEventRow[] = [];
-    batch.forEach(({ events, receivedAt }, caller) => {
+    const offered = new Set<string>();
+    const byCaller = batch.map(({ events, receivedAt }) => {
+      const rows: DoraEventRow[] = [];
       for (const e of new Map(events.map(ev => [ev.id, ev])).values()) {
-        if (offeredBy.has(e.id)) continue;
-        offeredBy.set(e.id, caller);
+        if (offered.has(e.id)) continue;
+        offered.add(e.id);
         rows.push({
           id: e.id,
           kind: e.kind,
@@ -175,11 +265,67 @@ export class DatabaseDoraEventStore implements DoraEventStore {
           received_at: receivedAt,
         });
       }
+      // In id order, so concurrent writers of the same ids wait for each
+      // other instead of deadlocking, and the primary key is written in
+      // order.
+      return rows.sort((a, b) => byId(a.id, b.id));
     });
-    // In id order, so concurrent writers of the same ids wait for each other
-    // instead of deadlocking.
+    const stored = this.sqlite
+      ? await this.insertEventsSqlite(byCaller)
+      : await this.insertEventsPostgres(byCaller);
+    return batch.map(({ events }, caller) => ({
+      stored: stored[caller],
+      duplicates: events.length - stored[caller],
+    }));
+  }
+
+  /**
+   * Inserts each caller's rows with statements of their own, all in one
+   * transaction, and returns how many each stored: SQLite counts the rows an
+   * insert stored (`runSqliteWrites`), which is cheaper than returning them.
+   * The services of the events stored are marked stale by a trigger.
+   */
+  private async insertEventsSqlite(
+    byCaller: DoraEventRow[][],
+  ): Promise<number[]> {
+    const writes: Array<{ sql: string; bindings: unknown[] }> = [];
+    const callers: number[] = [];
+    byCaller.forEach((rows, caller) => {
+      for (let i = 0; i < rows.length; i += this.chunk) {
+        writes.push(
+          sqliteInsert(TABLE, rows.slice(i, i + this.chunk), {
+            ignoreConflictOn: 'id',
+          }),
+        );
+        callers.push(caller);
+      }
+    });
+    const stored = byCaller.map(() => 0);
+    const changes = await runSqliteWrites(this.db, writes);
+    changes.forEach((n, i) => {
+      stored[callers[i]] += n;
+    });
+    return stored;
+  }
+
+  /**
+   * Inserts all callers' rows in id order, in statements of `PG_CHUNK` rows
+   * (one transaction when there are several), and returns how many each
+   * caller stored.
+   */
+  private async insertEventsPostgres(
+    byCaller: DoraEventRow[][],
+  ): Promise<number[]> {
+    const callerOf = new Map<string, number>();
+    const rows: DoraEventRow[] = [];
+    byCaller.forEach((own, caller) => {
+      for (const row of own) {
+        callerOf.set(row.id, caller);
+        rows.push(row);
+      }
+    });
     rows.sort((a, b) => byId(a.id, b.id));
-    const stored = batch.map(() => 0);
+    const stored = byCaller.map(() => 0);
     const token = randomUUID();
     const write = async (db: Knex) => {
       for (let i = 0; i < rows.length; i += this.chunk) {
@@ -188,17 +334,14 @@ export class DatabaseDoraEventStore implements DoraEventStore {
           rows.slice(i, i + this.chunk),
           token,
         );
-        for (const { id } of inserted) stored[offeredBy.get(id)!]++;
+        for (const { id } of inserted) stored[callerOf.get(id)!]++;
       }
     };
     // One statement is atomic on its own: a batch that fits in one needs no
     // transaction around it, and saves the round trips of one.
     if (rows.length <= this.chunk) await write(this.db);
     else await this.db.transaction(write);
-    return batch.map(({ events }, caller) => ({
-      stored: stored[caller],
-      duplicates: events.length - stored[caller],
-    }));
+    return stored;
   }
 
   async listAllForEntities(entityRefs: string[]): Promise<StoredDoraEvent[]> {
@@ -362,120 +505,43 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   }
 
   /**
-   * Inserts events, ignoring ids already stored, and marks the services of
-   * those stored stale, in one statement; returns the ids stored. On SQLite a
-   * trigger marks them; on PostgreSQL the insert feeds the marking upsert
-   * (services in code-point order, as `markStale` locks them).
+   * Inserts events on PostgreSQL, ignoring ids already stored (the primary
+   * key decides: a conflicting row is ignored and returns nothing), and
+   * marks the services of those stored stale, in one statement; returns the
+   * ids stored. The insert feeds the marking upsert, services in code-point
+   * order as `markStale` locks them.
    */
   private async insertEvents(
     tx: Knex,
     rows: DoraEventRow[],
     token: string,
   ): Promise<Array<{ id: string }>> {
-    // The primary key decides: a conflicting row is ignored and returns
-    // nothing, on PostgreSQL and SQLite (RETURNING) alike.
-    if (this.sqlite) {
-      return this.insertRows(tx, TABLE, rows, {
-        ignoreConflictOn: 'id',
-        returning: 'id',
-      });
-    }
-    const insert = this.pgInsert(TABLE, rows, {
-      ignoreConflictOn: 'id',
-      returning: ['id', 'entity_ref'],
-    });
-    const { rows: inserted } = await tx.raw(
-      `WITH inserted AS (${insert.sql}),
-       marked AS (
-         INSERT INTO ?? (entity_ref, token)
-         SELECT DISTINCT entity_ref COLLATE "C", ? FROM inserted
-         WHERE entity_ref IS NOT NULL
-         ORDER BY 1
-         ON CONFLICT (entity_ref) DO UPDATE SET token = excluded.token
-       )
-       SELECT id FROM inserted`,
-      [...insert.bindings, STALE, token],
-    );
-    return inserted;
+    return this.insertEventsStatement!(tx, [
+      ...pgColumnArrays(TABLE, rows),
+      token,
+    ]);
   }
 
   /**
-   * Inserts rows (all with the same columns) in one statement. A conflicting
-   * row is ignored, and returns nothing, when `ignoreConflictOn` names the key.
-   *
+   * Inserts rows (all with the same columns) in one statement, within `tx`.
    * On PostgreSQL each column is one array parameter, unnested: thousands of
    * bound values, or a JSON document read row by row, cost more to parse
    * than the insert itself. On SQLite, which binds values cheaply, the rows
-   * are one VALUES list (knex would write a compound SELECT, slow to prepare
-   * and limited to 500 terms), run as a statement prepared once per
-   * connection and row count (`runSqliteStatement`): knex would prepare it
-   * again, and format its thousands of bindings, on every call.
+   * are one VALUES list (`sqliteInsert`), run as a statement prepared once
+   * per connection and row count (`runSqliteStatement`).
    */
   private async insertRows(
     tx: Knex,
     table: string,
     rows: Array<Record<string, Knex.Value>>,
-    options: { ignoreConflictOn?: string; returning?: string } = {},
-  ): Promise<any[]> {
-    if (rows.length === 0) return [];
-    const { ignoreConflictOn, returning } = options;
-    if (!this.sqlite) {
-      const insert = this.pgInsert(table, rows, {
-        ignoreConflictOn,
-        returning: returning ? [returning] : [],
-      });
-      return (await tx.raw(insert.sql, insert.bindings)).rows;
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    if (this.sqlite) {
+      const { sql, bindings } = sqliteInsert(table, rows, {});
+      await runSqliteStatement(tx, sql, bindings);
+    } else {
+      await tx.raw(pgInsertSql(table, {}), pgColumnArrays(table, rows));
     }
-    // Table and column names are this file's constants, quoted as SQLite
-    // quotes identifiers.
-    const columns = Object.keys(rows[0]);
-    const row = `(${columns.map(() => '?').join(',')})`;
-    const sql = [
-      `insert into "${table}" (${columns.map(c => `"${c}"`).join(',')})`,
-      `values ${rows.map(() => row).join(',')}`,
-      ignoreConflictOn ? `on conflict ("${ignoreConflictOn}") do nothing` : '',
-      returning ? `returning "${returning}"` : '',
-    ].join(' ');
-    const bindings: unknown[] = [];
-    for (const r of rows) for (const c of columns) bindings.push(r[c] ?? null);
-    return runSqliteStatement(tx, sql, bindings);
-  }
-
-  /**
-   * A PostgreSQL insert of `rows` into one of the tables of `PG_COLUMNS`,
-   * each column sent as one array literal.
-   */
-  private pgInsert(
-    table: string,
-    rows: Array<Record<string, Knex.Value>>,
-    options: { ignoreConflictOn?: string; returning?: string[] },
-  ): { sql: string; bindings: Knex.Value[] } {
-    const types = PG_COLUMNS[table];
-    const unknown = Object.keys(rows[0]).find(c => !types?.[c]);
-    if (!types || unknown) {
-      throw new Error(`No PostgreSQL type for ${table}.${unknown}`);
-    }
-    const columns = Object.keys(types);
-    const { ignoreConflictOn, returning = [] } = options;
-    const list = (n: number) =>
-      Array.from({ length: n }, () => '??').join(', ');
-    return {
-      sql: [
-        `INSERT INTO ?? (${list(columns.length)})`,
-        `SELECT * FROM unnest(${columns
-          .map(c => `?::${types[c]}[]`)
-          .join(', ')})`,
-        ignoreConflictOn ? 'ON CONFLICT (??) DO NOTHING' : '',
-        returning.length ? `RETURNING ${list(returning.length)}` : '',
-      ].join(' '),
-      bindings: [
-        table,
-        ...columns,
-        ...columns.map(c => pgArrayLiteral(rows.map(r => r[c] ?? null))),
-        ...(ignoreConflictOn ? [ignoreConflictOn] : []),
-        ...returning,
-      ],
-    };
   }
 
   /**

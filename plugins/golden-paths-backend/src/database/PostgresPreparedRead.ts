@@ -10,17 +10,47 @@ type PgConnection = {
 };
 
 /**
- * Returns a function that reads the first row of `sql` (with `?`
- * placeholders) on PostgreSQL as a named prepared statement, on a connection
- * of the knex pool; undefined on other engines. The query builder and its
- * runner cost the gate's one read more than the database does: taking a
- * pooled connection and running the statement by name skips both, and
- * PostgreSQL parses and plans it once per connection. The pool's
- * connections carry its settings (search path, timeouts), and one that
- * fails is discarded by the pool as usual.
+ * Returns a function that runs `sql` (with `?` placeholders) on PostgreSQL
+ * as a named prepared statement and returns its rows; undefined on other
+ * engines. The function takes the database to run on: the knex instance, or
+ * a transaction, whose own connection it then uses.
+ *
+ * The query builder and its runner cost a small statement more than the
+ * database does: taking a pooled connection and running the statement by
+ * name skips both, and PostgreSQL parses and plans it once per connection.
+ * The pool's connections carry its settings (search path, timeouts), and
+ * one that fails is discarded by the pool as usual.
  *
  * Name the columns in `sql`: a prepared `SELECT *` fails once a migration
  * adds a column.
+ *
+ * @internal
+ */
+export function preparePostgresQuery<Row>(
+  knex: Knex,
+  name: string,
+  sql: string,
+): ((db: Knex, values: unknown[]) => Promise<Row[]>) | undefined {
+  if ((knex.client as { dialect?: string }).dialect !== 'postgresql') {
+    return undefined;
+  }
+  let n = 0;
+  const text = sql.replace(/\?/g, () => `$${++n}`);
+  return async (db, values) => {
+    // A transaction's client hands out the transaction's own connection.
+    const connection: PgConnection = await db.client.acquireConnection();
+    try {
+      const { rows } = await connection.query({ name, text, values });
+      return rows as Row[];
+    } finally {
+      await db.client.releaseConnection(connection);
+    }
+  };
+}
+
+/**
+ * As {@link preparePostgresQuery}, for a read of one row on the knex
+ * instance: returns a function that gives the first row, or undefined.
  *
  * @internal
  */
@@ -29,18 +59,7 @@ export function preparePostgresGet<Row>(
   name: string,
   sql: string,
 ): ((...params: unknown[]) => Promise<Row | undefined>) | undefined {
-  if ((knex.client as { dialect?: string }).dialect !== 'postgresql') {
-    return undefined;
-  }
-  let n = 0;
-  const text = sql.replace(/\?/g, () => `$${++n}`);
-  return async (...values) => {
-    const connection: PgConnection = await knex.client.acquireConnection();
-    try {
-      const { rows } = await connection.query({ name, text, values });
-      return rows[0] as Row | undefined;
-    } finally {
-      await knex.client.releaseConnection(connection);
-    }
-  };
+  const query = preparePostgresQuery<Row>(knex, name, sql);
+  if (!query) return undefined;
+  return async (...values) => (await query(knex, values))[0];
 }

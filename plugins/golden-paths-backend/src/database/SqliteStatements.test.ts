@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { runSqliteStatement } from './SqliteStatements';
+import { runSqliteStatement, runSqliteWrites } from './SqliteStatements';
 
 jest.setTimeout(60_000);
 
@@ -85,5 +85,70 @@ describe('runSqliteStatement', () => {
       expect(returned).toEqual([{ id: ids[n - 1] }]);
     }
     expect(await knex('t').count({ n: '*' })).toEqual([{ n: ids.length }]);
+  });
+
+  describe('runSqliteWrites', () => {
+    const plain =
+      'insert into "t" ("id","at","flag") values (?,?,?) on conflict ("id") do nothing';
+
+    it('counts the rows each write stored itself, not those of triggers or conflicts', async () => {
+      const knex = await init();
+      await knex.schema.createTable('log', table => table.string('id'));
+      await knex.raw(
+        `CREATE TRIGGER t_log AFTER INSERT ON t
+         BEGIN INSERT INTO log (id) VALUES (NEW.id); INSERT INTO log (id) VALUES (NEW.id); END`,
+      );
+      const two = `insert into "t" ("id","at","flag") values (?,?,?),(?,?,?) on conflict ("id") do nothing`;
+      const at = new Date('2026-12-04T10:00:00Z');
+
+      expect(
+        await runSqliteWrites(knex, [
+          { sql: two, bindings: ['a', at, true, 'b', at, false] },
+          // 'a' is stored already: only 'c' counts.
+          { sql: two, bindings: ['a', at, true, 'c', at, false] },
+          { sql: plain, bindings: ['b', at, true] },
+        ]),
+      ).toEqual([2, 1, 0]);
+      expect(await knex('t').orderBy('id')).toEqual([
+        { id: 'a', at: at.valueOf(), flag: 1 },
+        { id: 'b', at: at.valueOf(), flag: 0 },
+        { id: 'c', at: at.valueOf(), flag: 0 },
+      ]);
+      // The trigger ran for each stored row, twice.
+      expect(await knex('log').count({ n: '*' })).toEqual([{ n: 6 }]);
+    });
+
+    it('writes all or nothing', async () => {
+      const knex = await init();
+      await expect(
+        runSqliteWrites(knex, [
+          { sql: plain, bindings: ['first', 1, 0] },
+          { sql: 'insert into "t" ("missing") values (?)', bindings: [1] },
+        ]),
+        // better-sqlite3's error class may come from another test file's
+        // realm, where toThrow would not see an Error: match its message.
+      ).rejects.toHaveProperty(
+        'message',
+        expect.stringMatching(/no column named missing/),
+      );
+      expect(await knex('t').pluck('id')).toEqual([]);
+      // The connection is usable afterwards, outside any transaction.
+      expect(
+        await runSqliteWrites(knex, [{ sql: plain, bindings: ['x', 1, 0] }]),
+      ).toEqual([1]);
+      expect(await knex('t').pluck('id')).toEqual(['x']);
+    });
+
+    it('joins the transaction it is given', async () => {
+      const knex = await init();
+      await expect(
+        knex.transaction(async tx => {
+          await runSqliteWrites(tx, [{ sql: plain, bindings: ['in', 1, 0] }]);
+          expect(await tx('t').pluck('id')).toEqual(['in']);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await knex('t').pluck('id')).toEqual([]);
+    });
   });
 });

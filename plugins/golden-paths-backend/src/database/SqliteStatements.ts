@@ -4,9 +4,12 @@ import { Knex } from 'knex';
 type SqliteStatement = {
   readonly reader: boolean;
   all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): unknown;
+  run(...params: unknown[]): { changes: number };
 };
-type SqliteConnection = { prepare(sql: string): SqliteStatement };
+type SqliteConnection = {
+  prepare(sql: string): SqliteStatement;
+  transaction<F extends () => unknown>(fn: F): F;
+};
 
 /** Statements kept per connection; a bulk insert has one per row count. */
 const MAX_STATEMENTS = 64;
@@ -31,27 +34,67 @@ export async function runSqliteStatement(
   sql: string,
   bindings: unknown[],
 ): Promise<any[]> {
-  // A transaction's client hands out the transaction's own connection.
-  const connection: SqliteConnection = await db.client.acquireConnection();
-  try {
-    let cached = statements.get(connection);
-    if (!cached) {
-      cached = new Map();
-      statements.set(connection, cached);
-    }
-    let statement = cached.get(sql);
-    if (!statement) {
-      if (cached.size >= MAX_STATEMENTS) cached.clear();
-      statement = connection.prepare(sql);
-      cached.set(sql, statement);
-    }
+  return withConnection(db, connection => {
+    const statement = prepared(connection, sql);
     const values = bindings.map(toSqliteValue);
     if (statement.reader) return statement.all(...values);
     statement.run(...values);
     return [];
+  });
+}
+
+/**
+ * Runs the writes in one transaction of their own (a savepoint when `db` is
+ * a transaction), as {@link runSqliteStatement} runs one, and returns how
+ * many rows each inserted, updated or deleted itself; rows written by its
+ * triggers, and rows an `on conflict do nothing` skipped, do not count.
+ * better-sqlite3 is synchronous, so nothing else runs on the connection
+ * between the first write and the commit. Counting beats a `returning`
+ * clause, whose rows are built and copied into JavaScript one by one.
+ *
+ * @internal
+ */
+export async function runSqliteWrites(
+  db: Knex,
+  writes: Array<{ sql: string; bindings: unknown[] }>,
+): Promise<number[]> {
+  return withConnection(db, connection =>
+    connection.transaction(() =>
+      writes.map(
+        ({ sql, bindings }) =>
+          prepared(connection, sql).run(...bindings.map(toSqliteValue)).changes,
+      ),
+    )(),
+  );
+}
+
+async function withConnection<T>(
+  db: Knex,
+  use: (connection: SqliteConnection) => T,
+): Promise<T> {
+  // A transaction's client hands out the transaction's own connection.
+  const connection: SqliteConnection = await db.client.acquireConnection();
+  try {
+    return use(connection);
   } finally {
     await db.client.releaseConnection(connection);
   }
+}
+
+/** The statement for `sql` on this connection, prepared on first use. */
+function prepared(connection: SqliteConnection, sql: string): SqliteStatement {
+  let cached = statements.get(connection);
+  if (!cached) {
+    cached = new Map();
+    statements.set(connection, cached);
+  }
+  let statement = cached.get(sql);
+  if (!statement) {
+    if (cached.size >= MAX_STATEMENTS) cached.clear();
+    statement = connection.prepare(sql);
+    cached.set(sql, statement);
+  }
+  return statement;
 }
 
 function toSqliteValue(value: unknown): unknown {

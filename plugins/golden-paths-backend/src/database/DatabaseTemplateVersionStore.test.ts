@@ -21,7 +21,7 @@ describe('DatabaseTemplateVersionStore', () => {
     return { knex, store };
   }
 
-  it('puts a SQLite file in write-ahead-log mode, and the data survives reopening', async () => {
+  it('puts a new SQLite file in write-ahead-log mode with 16 KiB pages, and the data survives reopening', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-wal-'));
     const open = () =>
       knexFactory({
@@ -36,6 +36,8 @@ describe('DatabaseTemplateVersionStore', () => {
       });
       const [{ journal_mode: mode }] = await first.raw('PRAGMA journal_mode');
       expect(mode).toBe('wal');
+      const [{ page_size: pageSize }] = await first.raw('PRAGMA page_size');
+      expect(pageSize).toBe(16384);
       await store.recordVersions(
         [
           {
@@ -53,6 +55,10 @@ describe('DatabaseTemplateVersionStore', () => {
       });
       expect((await reopened.listVersions({})).map(v => v.version)).toEqual([
         '1.0.0',
+      ]);
+      // The file keeps its page size.
+      expect(await again.raw('PRAGMA page_size')).toEqual([
+        { page_size: 16384 },
       ]);
       await again.destroy();
     } finally {

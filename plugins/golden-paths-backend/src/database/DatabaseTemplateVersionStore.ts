@@ -39,6 +39,13 @@ export async function migrateGoldenPathsDatabase(database: DatabaseService) {
     // rollback journal's several, and readers do not wait for the writer.
     // It is a property of the file, so setting it again changes nothing;
     // an in-memory database keeps its own mode.
+    // 16 KiB pages instead of 4: fewer, larger pages make the DORA events
+    // table's index on service cheaper to keep up as it grows (ingest at 1M
+    // events went from 32,000–39,000 to 49,000–51,000 events/s in
+    // bench/ingest.bench.ts). SQLite fixes the page size when the first
+    // table is written, and in WAL mode for good, so only a new database
+    // takes it; an existing one keeps its own, which is harmless.
+    await client.raw('PRAGMA page_size = 16384');
     await client.raw('PRAGMA journal_mode = WAL');
     // In WAL mode NORMAL syncs at checkpoints, not at every commit; a commit
     // survives the process crashing, only a power loss may take back the

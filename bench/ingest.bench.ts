@@ -8,6 +8,11 @@
  * run, with events/s and this process's CPU per event (on PostgreSQL the
  * server's own CPU is not in it).
  *
+ * The events are those of load.bench.ts's batched row (new deployments,
+ * now, each service in turn), in the store's form, so the two benches'
+ * figures compare; lib/doraGenerator's `generateDoraEvents` makes history
+ * spread over 90 days instead.
+ *
  * A second run per engine drops the `(entity_ref, occurred_at)` index
  * first. It is a diagnosis, not a setup to ship: the plugin reads events by
  * service through that index. Comparing the two shows what its upkeep

@@ -22,7 +22,7 @@ import {
 } from './ComplianceStore';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
 import { SqliteReadConnection } from './SqliteReadConnection';
-import { preparePostgresGet } from './PostgresPreparedRead';
+import { preparePostgresGet } from './PostgresStatements';
 
 const TABLE = 'golden_paths_compliance';
 const SUMMARY_COLUMNS: Record<ComplianceSummaryGroupBy, string[]> = {

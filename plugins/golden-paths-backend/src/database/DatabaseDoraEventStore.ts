@@ -6,7 +6,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
-import { preparePostgresQuery } from './PostgresPreparedRead';
+import { preparePostgresQuery } from './PostgresStatements';
 import { runSqliteStatement, runSqliteWrites } from './SqliteStatements';
 import {
   DoraEvent,
@@ -202,9 +202,12 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   readonly concurrentWrites: number;
 
   /**
-   * On PostgreSQL, the insert of events that marks their services stale
-   * (`insertEvents`), as a named prepared statement: its text is the same
-   * for any number of rows, so it is parsed and planned once per connection.
+   * On PostgreSQL, the insert of events as a named prepared statement: its
+   * text is the same for any number of rows, so it is parsed and planned once
+   * per connection. An id already stored is ignored (the primary key
+   * decides) and returns nothing; the insert feeds the upsert that marks the
+   * services of the events stored stale, in code-point order as `markStale`
+   * locks them. Returns the ids stored.
    */
   private readonly insertEventsStatement?: (
     db: Knex,
@@ -265,10 +268,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
           received_at: receivedAt,
         });
       }
-      // In id order, so concurrent writers of the same ids wait for each
-      // other instead of deadlocking, and the primary key is written in
-      // order.
-      return rows.sort((a, b) => byId(a.id, b.id));
+      return rows;
     });
     const stored = this.sqlite
       ? await this.insertEventsSqlite(byCaller)
@@ -288,22 +288,23 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   private async insertEventsSqlite(
     byCaller: DoraEventRow[][],
   ): Promise<number[]> {
-    const writes: Array<{ sql: string; bindings: unknown[] }> = [];
-    const callers: number[] = [];
+    const writes: Array<{ caller: number; sql: string; bindings: unknown[] }> =
+      [];
     byCaller.forEach((rows, caller) => {
+      // In id order: the primary key's index is written in order.
+      rows.sort((a, b) => byId(a.id, b.id));
       for (let i = 0; i < rows.length; i += this.chunk) {
-        writes.push(
-          sqliteInsert(TABLE, rows.slice(i, i + this.chunk), {
-            ignoreConflictOn: 'id',
-          }),
-        );
-        callers.push(caller);
+        const chunk = rows.slice(i, i + this.chunk);
+        writes.push({
+          caller,
+          ...sqliteInsert(TABLE, chunk, { ignoreConflictOn: 'id' }),
+        });
       }
     });
     const stored = byCaller.map(() => 0);
     const changes = await runSqliteWrites(this.db, writes);
     changes.forEach((n, i) => {
-      stored[callers[i]] += n;
+      stored[writes[i].caller] += n;
     });
     return stored;
   }
@@ -324,16 +325,18 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         rows.push(row);
       }
     });
+    // In id order, so concurrent writers of the same ids wait for each other
+    // instead of deadlocking.
     rows.sort((a, b) => byId(a.id, b.id));
     const stored = byCaller.map(() => 0);
     const token = randomUUID();
     const write = async (db: Knex) => {
       for (let i = 0; i < rows.length; i += this.chunk) {
-        const inserted = await this.insertEvents(
-          db,
-          rows.slice(i, i + this.chunk),
+        const chunk = rows.slice(i, i + this.chunk);
+        const inserted = await this.insertEventsStatement!(db, [
+          ...pgColumnArrays(TABLE, chunk),
           token,
-        );
+        ]);
         for (const { id } of inserted) stored[callerOf.get(id)!]++;
       }
     };
@@ -502,24 +505,6 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       );
     }
     return rows;
-  }
-
-  /**
-   * Inserts events on PostgreSQL, ignoring ids already stored (the primary
-   * key decides: a conflicting row is ignored and returns nothing), and
-   * marks the services of those stored stale, in one statement; returns the
-   * ids stored. The insert feeds the marking upsert, services in code-point
-   * order as `markStale` locks them.
-   */
-  private async insertEvents(
-    tx: Knex,
-    rows: DoraEventRow[],
-    token: string,
-  ): Promise<Array<{ id: string }>> {
-    return this.insertEventsStatement!(tx, [
-      ...pgColumnArrays(TABLE, rows),
-      token,
-    ]);
   }
 
   /**

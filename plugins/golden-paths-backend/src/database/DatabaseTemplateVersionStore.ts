@@ -35,10 +35,6 @@ type TemplateVersionRow = {
 export async function migrateGoldenPathsDatabase(database: DatabaseService) {
   const client = await database.getClient();
   if (String(client.client.config.client).includes('sqlite')) {
-    // Write-ahead logging: a commit is one append and one sync instead of a
-    // rollback journal's several, and readers do not wait for the writer.
-    // It is a property of the file, so setting it again changes nothing;
-    // an in-memory database keeps its own mode.
     // 16 KiB pages instead of 4: fewer, larger pages make the DORA events
     // table's index on service cheaper to keep up as it grows (ingest at 1M
     // events went from 32,000–39,000 to 49,000–51,000 events/s in
@@ -46,6 +42,10 @@ export async function migrateGoldenPathsDatabase(database: DatabaseService) {
     // table is written, and in WAL mode for good, so only a new database
     // takes it; an existing one keeps its own, which is harmless.
     await client.raw('PRAGMA page_size = 16384');
+    // Write-ahead logging: a commit is one append and one sync instead of a
+    // rollback journal's several, and readers do not wait for the writer.
+    // It is a property of the file, so setting it again changes nothing;
+    // an in-memory database keeps its own mode.
     await client.raw('PRAGMA journal_mode = WAL');
     // In WAL mode NORMAL syncs at checkpoints, not at every commit; a commit
     // survives the process crashing, only a power loss may take back the

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { withPooledConnection } from './PooledConnection';
 
 // The few better-sqlite3 members used here, on the connection knex holds.
 type SqliteStatement = {
@@ -34,7 +35,7 @@ export async function runSqliteStatement(
   sql: string,
   bindings: unknown[],
 ): Promise<any[]> {
-  return withConnection(db, connection => {
+  return withPooledConnection(db, (connection: SqliteConnection) => {
     const statement = prepared(connection, sql);
     const values = bindings.map(toSqliteValue);
     if (statement.reader) return statement.all(...values);
@@ -58,7 +59,7 @@ export async function runSqliteWrites(
   db: Knex,
   writes: Array<{ sql: string; bindings: unknown[] }>,
 ): Promise<number[]> {
-  return withConnection(db, connection =>
+  return withPooledConnection(db, (connection: SqliteConnection) =>
     connection.transaction(() =>
       writes.map(
         ({ sql, bindings }) =>
@@ -66,19 +67,6 @@ export async function runSqliteWrites(
       ),
     )(),
   );
-}
-
-async function withConnection<T>(
-  db: Knex,
-  use: (connection: SqliteConnection) => T,
-): Promise<T> {
-  // A transaction's client hands out the transaction's own connection.
-  const connection: SqliteConnection = await db.client.acquireConnection();
-  try {
-    return use(connection);
-  } finally {
-    await db.client.releaseConnection(connection);
-  }
 }
 
 /** The statement for `sql` on this connection, prepared on first use. */

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { withPooledConnection } from './PooledConnection';
 
 // The few node-postgres client members used here.
 type PgConnection = {
@@ -36,16 +37,11 @@ export function preparePostgresQuery<Row>(
   }
   let n = 0;
   const text = sql.replace(/\?/g, () => `$${++n}`);
-  return async (db, values) => {
-    // A transaction's client hands out the transaction's own connection.
-    const connection: PgConnection = await db.client.acquireConnection();
-    try {
+  return (db, values) =>
+    withPooledConnection(db, async (connection: PgConnection) => {
       const { rows } = await connection.query({ name, text, values });
       return rows as Row[];
-    } finally {
-      await db.client.releaseConnection(connection);
-    }
-  };
+    });
 }
 
 /**

@@ -139,6 +139,34 @@ describe('DatabaseComplianceStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'answers reads asked for at once each with its own service, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const now = new Date('2026-11-02T09:00:00Z');
+      await store.upsertEvaluations(
+        [
+          record('a'),
+          record('b', { state: 'warn', reasons: ['behind'] }),
+          record('c', { state: 'block', reasons: ['far behind'] }),
+        ],
+        now,
+      );
+      const refs = ['a', 'b', 'nope', 'c', 'b'].map(
+        n => `component:default/${n}`,
+      );
+      const read = await Promise.all(refs.map(ref => store.getEvaluation(ref)));
+      expect(read.map(e => e && [e.entityRef, e.state])).toEqual([
+        ['component:default/a', 'compliant'],
+        ['component:default/b', 'warn'],
+        undefined,
+        ['component:default/c', 'block'],
+        ['component:default/b', 'warn'],
+      ]);
+      expect(read[1]?.reasons).toEqual(['behind']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'lists with filters and pagination, and removes services gone from the catalog, on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

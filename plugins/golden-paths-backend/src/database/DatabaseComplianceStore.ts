@@ -22,7 +22,8 @@ import {
 } from './ComplianceStore';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
 import { SqliteReadConnection } from './SqliteReadConnection';
-import { preparePostgresGet } from './PostgresStatements';
+import { preparePostgresQuery } from './PostgresStatements';
+import { coalesceReads } from './CoalescedReads';
 
 const TABLE = 'golden_paths_compliance';
 const SUMMARY_COLUMNS: Record<ComplianceSummaryGroupBy, string[]> = {
@@ -167,22 +168,32 @@ export class DatabaseComplianceStore implements ComplianceStore {
   ) => Promise<ComplianceRow | undefined>;
 
   constructor(private readonly db: Knex, reader?: SqliteReadConnection) {
-    const sql = `SELECT ${COLUMNS.join(
-      ', ',
-    )} FROM ${TABLE} WHERE entity_ref = ?`;
+    const select = `SELECT ${COLUMNS.join(', ')} FROM ${TABLE}`;
     const withKnex = (entityRef: string) =>
       db<ComplianceRow>(TABLE).where('entity_ref', entityRef).first();
     // On a SQLite file, a statement prepared once on the read connection
-    // (knex once that is closed); on PostgreSQL, a named statement.
-    const onSqlite = reader?.prepareGet<ComplianceRow>(sql);
-    this.readByEntityRef = onSqlite
-      ? async entityRef =>
-          reader!.open ? onSqlite(entityRef) : withKnex(entityRef)
-      : preparePostgresGet<ComplianceRow>(
-          db,
-          'golden_paths_compliance_by_entity_ref',
-          sql,
-        ) ?? withKnex;
+    // (knex once that is closed). On PostgreSQL, the reads of one turn of
+    // the event loop share one named statement: a round trip per request
+    // costs both processes more than the lookup itself.
+    const onSqlite = reader?.prepareGet<ComplianceRow>(
+      `${select} WHERE entity_ref = ?`,
+    );
+    const onPostgres = preparePostgresQuery<ComplianceRow>(
+      db,
+      'golden_paths_compliance_by_entity_refs',
+      `${select} WHERE entity_ref = ANY(?)`,
+    );
+    if (onSqlite) {
+      this.readByEntityRef = async entityRef =>
+        reader!.open ? onSqlite(entityRef) : withKnex(entityRef);
+    } else if (onPostgres) {
+      this.readByEntityRef = coalesceReads(async (refs: string[]) => {
+        const rows = await onPostgres(db, [refs]);
+        return new Map(rows.map(row => [row.entity_ref, row]));
+      });
+    } else {
+      this.readByEntityRef = withKnex;
+    }
   }
 
   async upsertEvaluations(

@@ -43,19 +43,3 @@ export function preparePostgresQuery<Row>(
       return rows as Row[];
     });
 }
-
-/**
- * As {@link preparePostgresQuery}, for a read of one row on the knex
- * instance: returns a function that gives the first row, or undefined.
- *
- * @internal
- */
-export function preparePostgresGet<Row>(
-  knex: Knex,
-  name: string,
-  sql: string,
-): ((...params: unknown[]) => Promise<Row | undefined>) | undefined {
-  const query = preparePostgresQuery<Row>(knex, name, sql);
-  if (!query) return undefined;
-  return async (...values) => (await query(knex, values))[0];
-}

@@ -113,10 +113,13 @@ describe('DatabaseDoraEventStore', () => {
       // Characters a bulk insert must quote: " \\ { } , a "NULL" that is a
       // string, non-ASCII text; and, in the second batch, characters JSON
       // writes with escapes of its own (newline, tab, control characters,
-      // and in the record, where it stays JSON text, a lone surrogate).
+      // and in the record, where it stays JSON text, a lone surrogate); in
+      // the third, backslashes before the letters of JSON's escapes, which
+      // are no escapes (the fast path), and a newline only in the record.
       const texts = [
         ['quoted "a", {b}, \\c\\', 'NULL', 'é 漢字 🚀', ''],
         ['line\nbreak\ttab', '\u0001', 'bell\u0007', 'back\\nslash'],
+        ['C:\\new\\table', '\\\\u0041 \\\\\\b', 'tab\\t', '\\'],
       ];
       const made = texts.map((batch, b) =>
         batch.map((text, i) => {
@@ -134,6 +137,7 @@ describe('DatabaseDoraEventStore', () => {
               note: text,
               nested: { list: [text] },
               ...(b === 1 ? { lone: '\ud800 \udc00' } : {}),
+              ...(b === 2 ? { lines: 'first\nsecond\\n' } : {}),
             },
           } as DoraEvent & { entityRef?: string };
         }),
@@ -158,7 +162,7 @@ describe('DatabaseDoraEventStore', () => {
         expect(stored?.matchKey).toBe(event.matchKey);
         expect(stored?.entityRef).toBe(event.entityRef);
       }
-      expect(byId.size).toBe(8);
+      expect(byId.size).toBe(12);
     },
   );
 

@@ -51,8 +51,12 @@ const PG_COLUMNS: Record<string, Record<string, string>> = {
   },
 };
 
-// An escape JSON writes but a PostgreSQL array literal does not know.
-const JSON_ONLY_ESCAPE = /\\[bfnrtu]/;
+// An escape JSON writes but a PostgreSQL array literal does not know: a
+// backslash before b, f, n, r, t or u that is not itself escaped (an even
+// run of backslashes before it). A value holding a backslash and an n,
+// which JSON writes as \\n (a stored payload that escapes a newline,
+// say), keeps the fast path.
+const JSON_ONLY_ESCAPE = /(?<!\\)(?:\\\\)*\\[bfnrtu]/;
 
 /**
  * A PostgreSQL array literal of `values`. JSON and an array literal quote a

@@ -117,8 +117,6 @@ function toDrift(json: string, withFiles: boolean): StoredDrift {
   };
 }
 
-// Lists leave out the file list of each drift: it can run to hundreds of
-// entries per service, and rollups only show the counts.
 // The rows a sweep writes share its time, and many share the time they last
 // changed: converting each distinct time once, not twice per row, takes a
 // fifth off the CPU of a 500-service list. Bounded, so it never grows with
@@ -138,6 +136,8 @@ function isoTime(value: Date | string | number): string {
   return iso;
 }
 
+// Lists leave out the file list of each drift: it can run to hundreds of
+// entries per service, and rollups only show the counts.
 function toEvaluation(
   row: ComplianceRow,
   options: { driftFiles: boolean } = { driftFiles: true },

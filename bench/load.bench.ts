@@ -28,6 +28,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { OWNER_GROUPS } from './lib/catalogGenerator';
 import {
@@ -75,7 +77,54 @@ type Row = {
   cpuPerRequest: number;
   /** This process's (the load generator's) CPU time per response. */
   loadCpuPerRequest: number;
+  /**
+   * The rest of the machine's busy CPU time per response (on Linux): above
+   * all the PostgreSQL server's processes, which come and go with their
+   * connections, so no process of theirs can be asked afterwards.
+   */
+  otherCpuPerRequest?: number;
+  /** The share of the machine's cores the hypervisor gave to others. */
+  stolen?: number;
 };
+
+/**
+ * The machine's busy CPU time so far (all cores, user + system + irq), in
+ * microseconds, from /proc/stat; undefined where there is none.
+ */
+function machineCpuMicros(): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  // cpu user nice system idle iowait irq softirq steal …, in USER_HZ ticks;
+  // steal is time the hypervisor gave to others, not work done here.
+  const [user, nice, system, , , irq, softirq] = stat
+    .split('\n', 1)[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return ((user + nice + system + irq + softirq) * 1e6) / USER_HZ;
+}
+
+/** The machine's stolen time so far (all cores), in microseconds. */
+function machineStealMicros(): number | undefined {
+  try {
+    const steal = Number(
+      readFileSync('/proc/stat', 'utf8')
+        .split('\n', 1)[0]
+        .trim()
+        .split(/\s+/)[8],
+    );
+    return Number.isFinite(steal) ? (steal * 1e6) / USER_HZ : undefined;
+  } catch {
+    return undefined;
+  }
+}
+/** The tick of /proc/stat: 100 on every Linux that Node runs on. */
+const USER_HZ = 100;
 
 /** Starts lib/loadServer.ts in a child process; resolves once it is ready. */
 async function startServer(services: number, db: object) {
@@ -286,6 +335,9 @@ async function main() {
           )) {
             const cpuBefore = await server.cpuMicros(PROFILE_DIR && 'start');
             const loadCpuBefore = process.cpuUsage();
+            const machineBefore = machineCpuMicros();
+            const stealBefore = machineStealMicros();
+            const startedAt = performance.now();
             const { result, latencies } = await run(
               url,
               connections,
@@ -293,6 +345,9 @@ async function main() {
               requests,
             );
             const loadCpu = process.cpuUsage(loadCpuBefore);
+            const machineAfter = machineCpuMicros();
+            const stealAfter = machineStealMicros();
+            const elapsedMicros = (performance.now() - startedAt) * 1000;
             const cpu =
               (await server.cpuMicros(
                 PROFILE_DIR &&
@@ -315,6 +370,20 @@ async function main() {
               cpuPerRequest: cpu / Math.max(1, latencies.length),
               loadCpuPerRequest:
                 (loadCpu.user + loadCpu.system) / Math.max(1, latencies.length),
+              otherCpuPerRequest:
+                machineBefore === undefined || machineAfter === undefined
+                  ? undefined
+                  : (machineAfter -
+                      machineBefore -
+                      cpu -
+                      loadCpu.user -
+                      loadCpu.system) /
+                    Math.max(1, latencies.length),
+              stolen:
+                stealBefore === undefined || stealAfter === undefined
+                  ? undefined
+                  : (stealAfter - stealBefore) /
+                    (elapsedMicros * availableParallelism()),
             });
           }
         }
@@ -350,6 +419,8 @@ async function main() {
         'max ms',
         'server CPU µs/request',
         'load generator CPU µs/request',
+        'other CPU µs/request (PostgreSQL, …)',
+        'CPU stolen by the host',
         'errors (non-2xx + socket)',
       ],
       rows.map(r => [
@@ -372,6 +443,10 @@ async function main() {
           : ['—', '—', '—', '—']),
         Math.round(r.cpuPerRequest).toLocaleString('en-US'),
         Math.round(r.loadCpuPerRequest).toLocaleString('en-US'),
+        r.otherCpuPerRequest === undefined
+          ? '—'
+          : Math.round(r.otherCpuPerRequest).toLocaleString('en-US'),
+        r.stolen === undefined ? '—' : `${(r.stolen * 100).toFixed(1)} %`,
         `${r.non2xx + r.errors} (${r.non2xx} + ${r.errors})`,
       ]),
     ),

@@ -60,8 +60,12 @@ export function jsonBody(): express.RequestHandler {
   };
 }
 
-async function readJson(req: express.Request) {
-  const [mediaType, ...parameters] = (req.headers['content-type'] ?? '')
+/** Refuses (415) a content type other than JSON in UTF-8. */
+function checkJsonMediaType(req: express.Request) {
+  const contentType = req.headers['content-type'];
+  // What nearly every client sends, without splitting it up.
+  if (contentType === 'application/json') return;
+  const [mediaType, ...parameters] = (contentType ?? '')
     .split(';')
     .map(part => part.trim().toLowerCase());
   if (!JSON_MEDIA_TYPE.test(mediaType)) {
@@ -82,9 +86,15 @@ async function readJson(req: express.Request) {
       `charset ${charset} is not supported; send UTF-8`,
     );
   }
-  const encoding = (req.headers['content-encoding'] ?? 'identity')
-    .trim()
-    .toLowerCase();
+}
+
+async function readJson(req: express.Request) {
+  checkJsonMediaType(req);
+  const contentEncoding = req.headers['content-encoding'];
+  const encoding =
+    contentEncoding === undefined
+      ? 'identity'
+      : contentEncoding.trim().toLowerCase();
   let source: Readable = req;
   if (encoding === 'gzip' || encoding === 'x-gzip') {
     source = req.pipe(zlib.createGunzip());
@@ -100,9 +110,59 @@ async function readJson(req: express.Request) {
     throw tooLarge();
   }
 
+  // Middleware that awaits only promises already settled (auth, mostly)
+  // runs before the HTTP parser has read the body of the same packet: one
+  // turn of the event loop later, a small body is in.
+  if (source === req && !req.complete) {
+    await new Promise(resolve => setImmediate(resolve));
+  }
+  const { chunks, size } =
+    source === req && req.complete
+      ? readBuffered(req)
+      : await readStream(req, source);
+  let text = (
+    chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)
+  ).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (/^\s*$/.test(text)) return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(
+      `the request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * The body of a request that the HTTP parser has already read whole (a
+ * small one, which came in the packets of its headers): taken from the
+ * stream's buffer at once, without the listeners and turns of reading it as
+ * a stream, which cost a tenth of a single-event request.
+ */
+function readBuffered(req: express.Request): {
+  chunks: Buffer[];
+  size: number;
+} {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (let chunk = req.read(); chunk !== null; chunk = req.read()) {
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  // Without a content-length (chunked), the limit is checked here.
+  if (size > BODY_LIMIT_BYTES) throw tooLarge();
+  return { chunks, size };
+}
+
+/** The body as it streams in, decoded by `source`, at most the limit. */
+function readStream(
+  req: express.Request,
+  source: Readable,
+): Promise<{ chunks: Buffer[]; size: number }> {
   // Listeners rather than `for await`: an async iterator per request costs
   // more than the few chunks of a typical event.
-  const { chunks, size } = await new Promise<{
+  return new Promise<{
     chunks: Buffer[];
     size: number;
   }>((resolve, reject) => {
@@ -141,18 +201,11 @@ async function readJson(req: express.Request) {
         }
       });
     }
+    // A stream closed while the reader waited for its turn says so no more.
+    if (req.destroyed && !req.readableEnded) {
+      fail(new Error('the connection closed before the body ended'));
+    }
   });
-  const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(
-      `the request body is not valid JSON: ${(error as Error).message}`,
-    );
-  }
 }
 
 /**

@@ -257,8 +257,17 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     // Each id is offered once, by the first caller that sent it; within one
     // caller's events the last copy of an id is the one offered.
     const offered = new Set<string>();
+    // Times as each engine takes them, so none is converted per value in
+    // the statement: SQLite stores milliseconds, PostgreSQL reads ISO text
+    // (an event's time is ISO already, and toISOString costs a microsecond).
+    const time = this.sqlite
+      ? (iso: string) => Date.parse(iso)
+      : (iso: string) => iso;
     const byCaller = batch.map(({ events, receivedAt }) => {
       const rows: DoraEventRow[] = [];
+      const received = this.sqlite
+        ? receivedAt.getTime()
+        : receivedAt.toISOString();
       for (const e of new Map(events.map(ev => [ev.id, ev])).values()) {
         if (offered.has(e.id)) continue;
         offered.add(e.id);
@@ -267,9 +276,9 @@ export class DatabaseDoraEventStore implements DoraEventStore {
           kind: e.kind,
           entity_ref: e.entityRef ?? null,
           match_key: e.matchKey,
-          occurred_at: new Date(e.occurredAt),
+          occurred_at: time(e.occurredAt),
           payload: JSON.stringify(e.record),
-          received_at: receivedAt,
+          received_at: received,
         });
       }
       return rows;

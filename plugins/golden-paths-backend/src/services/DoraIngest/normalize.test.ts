@@ -229,6 +229,43 @@ describe('normalizeDoraEvents', () => {
     );
   });
 
+  it('writes every time as toISOString would, whatever its form', () => {
+    const finishedAt = (value: string) =>
+      normalizeDoraEvents({
+        id: 'd1',
+        type: 'deployment',
+        service: 'payments',
+        environment: 'production',
+        finishedAt: value,
+        succeeded: true,
+      })[0].occurredAt;
+    for (const [given, stored] of [
+      // Already canonical: the same text.
+      ['2024-02-29T23:59:59.999Z', '2024-02-29T23:59:59.999Z'],
+      ['0999-01-01T00:00:00.000Z', '0999-01-01T00:00:00.000Z'],
+      // Other forms, and days and hours the calendar rolls over.
+      ['2026-11-10T10:00:00+01:00', '2026-11-10T09:00:00.000Z'],
+      ['2026-11-10T10:00Z', '2026-11-10T10:00:00.000Z'],
+      ['2026-02-29T10:00:00.000Z', '2026-03-01T10:00:00.000Z'],
+      ['2026-02-30T10:00:00.000Z', '2026-03-02T10:00:00.000Z'],
+      ['2026-11-20T24:00:00.000Z', '2026-11-21T00:00:00.000Z'],
+      // A day once seen as rolled over stays so, and its neighbour is real.
+      ['2026-02-29T11:00:00.000Z', '2026-03-01T11:00:00.000Z'],
+      ['2026-02-28T11:00:00.000Z', '2026-02-28T11:00:00.000Z'],
+    ]) {
+      expect(finishedAt(given)).toBe(stored);
+    }
+    for (const bad of [
+      '2026-11-20T10:60:00.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-11-20 10:00:00',
+    ]) {
+      expect(() => finishedAt(bad)).toThrow(
+        'finishedAt must be an ISO 8601 timestamp with a time zone',
+      );
+    }
+  });
+
   it('names the field of a malformed event, with its batch index', () => {
     const good = {
       id: 'c1',

@@ -133,6 +133,50 @@ describe('DoraService matching', () => {
   });
 });
 
+describe('DoraService future times', () => {
+  it('refuses a time more than a day ahead, in any ISO form, naming the field and item', async () => {
+    const ingestBatch = jest.fn(async (batch: Array<{ events: unknown[] }>) =>
+      batch.map(({ events }) => ({ stored: events.length, duplicates: 0 })),
+    );
+    const service = new DoraService({
+      auth: mockServices.auth(),
+      catalog: catalogServiceMock({ entities: [] }),
+      events: { ingestBatch } as unknown as DoraEventStore,
+      compliance: {} as ComplianceStore,
+    });
+    const now = new Date('2026-11-21T00:00:00.000Z');
+    const change = (id: string, mergedAt: string): DoraEvent => ({
+      id,
+      matchKey: 'pay',
+      occurredAt: mergedAt,
+      kind: 'change',
+      record: { id, mergedAt },
+    });
+
+    // A day ahead exactly is within the tolerance; a millisecond more is not.
+    await expect(
+      service.ingest([change('a', '2026-11-22T00:00:00.000Z')], now),
+    ).resolves.toMatchObject({ stored: 1 });
+    await expect(
+      service.ingest([change('b', '2026-11-22T00:00:00.001Z')], now),
+    ).rejects.toThrow('mergedAt 2026-11-22T00:00:00.001Z is in the future');
+    // Other forms are compared as instants: +02:00 is two hours earlier.
+    await expect(
+      service.ingest([change('c', '2026-11-22T01:59:59+02:00')], now),
+    ).resolves.toMatchObject({ stored: 1 });
+    await expect(
+      service.ingest(
+        [
+          change('d', '2026-11-20T00:00:00.000Z'),
+          change('e', '2026-11-22T00:00:01Z'),
+        ],
+        now,
+      ),
+    ).rejects.toThrow('[1].mergedAt 2026-11-22T00:00:01Z is in the future');
+    expect(ingestBatch).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('DoraService match index', () => {
   const component = (name: string, annotations: Record<string, string>) => ({
     apiVersion: 'backstage.io/v1alpha1',

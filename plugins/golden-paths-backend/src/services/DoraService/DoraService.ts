@@ -29,7 +29,7 @@ import {
   StoredDoraEvent,
 } from '../../database/DoraEventStore';
 import { normalizeEntityRef } from '../ComplianceService';
-import { toDoraRecords } from '../DoraIngest/normalize';
+import { isCanonicalTime, toDoraRecords } from '../DoraIngest/normalize';
 import { IngestQueue } from '../DoraIngest/IngestQueue';
 
 const ANNOTATION_PROJECT_SLUG = 'github.com/project-slug';
@@ -49,6 +49,17 @@ const MATCH_INDEX_MS = 60 * 60 * 1000;
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 /** Services whose facts are worked out together (one read of their events). */
 const REFRESH_CHUNK = 500;
+
+/**
+ * Whether the time `value` is after `latest`. `latestIso`, `latest` in the
+ * canonical form if it has one: a value in that form compares with it as
+ * text, without parsing.
+ */
+function isLater(value: string, latest: number, latestIso?: string) {
+  return latestIso !== undefined && isCanonicalTime(value)
+    ? value > latestIso
+    : Date.parse(value) > latest;
+}
 
 /**
  * What one ingestion did.
@@ -188,13 +199,13 @@ export class DoraService {
     // Clocks drift, but not by a day: an event from the future is a mistake
     // that would skew every window it lands in.
     const latest = now.getTime() + FUTURE_TOLERANCE_MS;
+    const iso = new Date(latest).toISOString();
+    const latestIso = isCanonicalTime(iso) ? iso : undefined;
     events.forEach((event, i) => {
-      for (const [field, value] of Object.entries(event.record)) {
-        if (
-          field.endsWith('At') &&
-          typeof value === 'string' &&
-          Date.parse(value) > latest
-        ) {
+      for (const field in event.record) {
+        if (!field.endsWith('At')) continue;
+        const value = (event.record as Record<string, unknown>)[field];
+        if (typeof value === 'string' && isLater(value, latest, latestIso)) {
           throw new InputError(
             `${
               events.length > 1 ? `[${i}].` : ''

@@ -55,7 +55,7 @@ import {
   createBenchDatabase,
   percentile,
 } from './lib/databases';
-import { machineInfo, markdownTable } from './lib/report';
+import { machineInfo, markdownTable, runBench } from './lib/report';
 import { formatMs, summarize } from './lib/timing';
 import { NEVER_DURING_TEST } from '../plugins/golden-paths-backend/src/__testUtils__/schedules';
 
@@ -494,10 +494,4 @@ async function main() {
   console.log(lines.join('\n'));
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -51,7 +51,7 @@ import {
   generateDoraEvents,
   plainDeployment,
 } from './lib/doraGenerator';
-import { machineInfo, markdownTable } from './lib/report';
+import { machineInfo, markdownTable, runBench } from './lib/report';
 import { formatMs } from './lib/timing';
 
 const SIZES = (process.env.PAVED_BENCH_SIZES ?? '100k,300k')
@@ -582,10 +582,4 @@ async function main() {
   console.log(lines.join('\n'));
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

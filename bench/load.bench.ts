@@ -39,7 +39,7 @@ import {
   percentile,
 } from './lib/databases';
 import { generateDoraCatalog, plainDeployment } from './lib/doraGenerator';
-import { machineInfo, markdownTable } from './lib/report';
+import { machineInfo, markdownTable, runBench } from './lib/report';
 import { formatMs } from './lib/timing';
 
 const SIZES = (process.env.PAVED_BENCH_SIZES ?? '3000,30000')
@@ -454,10 +454,4 @@ async function main() {
   console.log(lines.join('\n'));
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -78,3 +78,18 @@ export function formatBytes(bytes: number): string {
     ? `${(bytes / 1024 ** 2).toFixed(1)} MiB`
     : `${(bytes / 1024).toFixed(1)} KiB`;
 }
+
+/**
+ * Runs a benchmark's `main` and exits: 0 once it is done (the database
+ * pools and servers it opened may still hold the event loop), 1 with the
+ * error printed if it failed.
+ */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    error => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

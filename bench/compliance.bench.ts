@@ -55,19 +55,14 @@ import {
   createBenchDatabase,
   percentile,
 } from './lib/databases';
+import { envNumbers } from './lib/env';
 import { machineInfo, markdownTable, runBench } from './lib/report';
 import { formatMs, summarize } from './lib/timing';
 import { NEVER_DURING_TEST } from '../plugins/golden-paths-backend/src/__testUtils__/schedules';
 
-const SIZES = (process.env.PAVED_BENCH_SIZES ?? '3000,10000,30000')
-  .split(',')
-  .map(s => Number(s.trim()))
-  .filter(n => Number.isInteger(n) && n > 0);
+const SIZES = envNumbers('PAVED_BENCH_SIZES', '3000,10000,30000');
 const REQUESTS = Number(process.env.PAVED_BENCH_REQUESTS ?? 2000);
-const CALLERS = (process.env.PAVED_BENCH_CALLERS ?? '1,50')
-  .split(',')
-  .map(s => Number(s.trim()))
-  .filter(n => Number.isInteger(n) && n > 0);
+const CALLERS = envNumbers('PAVED_BENCH_CALLERS', '1,50');
 const READ_RUNS = 3;
 
 // A real gc() between phases, so memory deltas start from a settled heap.
@@ -150,17 +145,17 @@ type HttpRow = {
  * server's, so a latency is the server's answer plus loopback, not the time
  * a response waited for the client's own callbacks. (The two still share
  * the machine's 2 cores, as a CI runner beside a backend would.) The load
- * comes from autocannon, as in load.bench.ts: a client far lighter than
- * `fetch`, so the latency is mostly the server's.
+ * comes from autocannon, through the same `runLoad` as load.bench.ts
+ * (lib/loadClient.cjs, plain JS so this eval'd code can require it): a
+ * client far lighter than `fetch`, so the latency is mostly the server's.
  */
 const CLIENT_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const autocannon = require(workerData.autocannon);
+const { runLoad } = require(workerData.loadClient);
 parentPort.on('message', async ({ origin, paths, concurrency, authorization }) => {
-  const samples = [];
-  let errors = 0;
   let next = 0;
-  const instance = autocannon({
+  const { result, latencies } = await runLoad(autocannon, {
     url: origin,
     connections: concurrency,
     amount: paths.length,
@@ -168,20 +163,20 @@ parentPort.on('message', async ({ origin, paths, concurrency, authorization }) =
     headers: { authorization },
     requests: [{ setupRequest: req => ({ ...req, path: paths[next++ % paths.length] }) }],
   });
-  instance.on('response', (_client, status, _bytes, responseTime) => {
-    if (status < 200 || status > 299) errors++;
-    samples.push(responseTime);
+  parentPort.postMessage({
+    samples: latencies,
+    errors: result.non2xx + result.errors + result.timeouts,
   });
-  const result = await instance;
-  errors += result.errors + result.timeouts;
-  parentPort.postMessage({ samples, errors });
 });
 `;
 
 class HttpClient {
   private readonly worker = new Worker(CLIENT_SOURCE, {
     eval: true,
-    workerData: { autocannon: require.resolve('autocannon') },
+    workerData: {
+      autocannon: require.resolve('autocannon'),
+      loadClient: require.resolve('./lib/loadClient.cjs'),
+    },
   });
   private readonly authorization = `Bearer ${mockCredentials.user.token()}`;
 

@@ -39,16 +39,14 @@ import {
   percentile,
 } from './lib/databases';
 import { generateDoraCatalog, plainDeployment } from './lib/doraGenerator';
+import { envNumbers } from './lib/env';
+import { runLoad } from './lib/loadClient.cjs';
 import { machineInfo, markdownTable, runBench } from './lib/report';
 import { formatMs } from './lib/timing';
 
-const SIZES = (process.env.PAVED_BENCH_SIZES ?? '3000,30000')
-  .split(',')
-  .map(s => Number(s.trim()));
+const SIZES = envNumbers('PAVED_BENCH_SIZES', '3000,30000');
 const DURATION = Number(process.env.PAVED_BENCH_DURATION ?? 10);
-const CONNECTIONS = (process.env.PAVED_BENCH_CONNECTIONS ?? '50,200')
-  .split(',')
-  .map(s => Number(s.trim()));
+const CONNECTIONS = envNumbers('PAVED_BENCH_CONNECTIONS', '50,200');
 const SCENARIOS = process.env.PAVED_BENCH_SCENARIOS?.split(',').map(s =>
   s.trim(),
 );
@@ -87,44 +85,34 @@ type Row = {
   stolen?: number;
 };
 
+/** The tick of /proc/stat: 100 on every Linux that Node runs on. */
+const USER_HZ = 100;
+
 /**
- * The machine's busy CPU time so far (all cores, user + system + irq), in
- * microseconds, from /proc/stat; undefined where there is none.
+ * The machine's CPU time so far, all cores, in microseconds, from
+ * /proc/stat: busy (user, nice, system, irq, softirq) and stolen (time the
+ * hypervisor gave to others, not work done here); undefined where there is
+ * no /proc/stat.
  */
-function machineCpuMicros(): number | undefined {
+function machineCpu(): { busy: number; steal: number } | undefined {
   let stat: string;
   try {
     stat = readFileSync('/proc/stat', 'utf8');
   } catch {
     return undefined;
   }
-  // cpu user nice system idle iowait irq softirq steal …, in USER_HZ ticks;
-  // steal is time the hypervisor gave to others, not work done here.
-  const [user, nice, system, , , irq, softirq] = stat
+  // cpu user nice system idle iowait irq softirq steal …, in USER_HZ ticks.
+  const [user, nice, system, , , irq, softirq, steal] = stat
     .split('\n', 1)[0]
     .trim()
     .split(/\s+/)
     .slice(1)
     .map(Number);
-  return ((user + nice + system + irq + softirq) * 1e6) / USER_HZ;
+  return {
+    busy: ((user + nice + system + irq + softirq) * 1e6) / USER_HZ,
+    steal: (steal * 1e6) / USER_HZ,
+  };
 }
-
-/** The machine's stolen time so far (all cores), in microseconds. */
-function machineStealMicros(): number | undefined {
-  try {
-    const steal = Number(
-      readFileSync('/proc/stat', 'utf8')
-        .split('\n', 1)[0]
-        .trim()
-        .split(/\s+/)[8],
-    );
-    return Number.isFinite(steal) ? (steal * 1e6) / USER_HZ : undefined;
-  } catch {
-    return undefined;
-  }
-}
-/** The tick of /proc/stat: 100 on every Linux that Node runs on. */
-const USER_HZ = 100;
 
 /** Starts lib/loadServer.ts in a child process; resolves once it is ready. */
 async function startServer(services: number, db: object) {
@@ -168,25 +156,19 @@ async function startServer(services: number, db: object) {
   };
 }
 
-async function run(
+function run(
   url: string,
   connections: number,
   duration: number,
   request: Parameters<typeof autocannon>[0]['requests'],
 ) {
-  const latencies: number[] = [];
-  const instance = autocannon({
+  return runLoad(autocannon, {
     url,
     connections,
     duration,
     timeout: 30,
     requests: request,
   });
-  instance.on('response', (_client, _status, _bytes, responseTime) => {
-    latencies.push(responseTime);
-  });
-  const result = await instance;
-  return { result, latencies };
 }
 
 async function main() {
@@ -335,8 +317,7 @@ async function main() {
           )) {
             const cpuBefore = await server.cpuMicros(PROFILE_DIR && 'start');
             const loadCpuBefore = process.cpuUsage();
-            const machineBefore = machineCpuMicros();
-            const stealBefore = machineStealMicros();
+            const machineBefore = machineCpu();
             const startedAt = performance.now();
             const { result, latencies } = await run(
               url,
@@ -345,8 +326,8 @@ async function main() {
               requests,
             );
             const loadCpu = process.cpuUsage(loadCpuBefore);
-            const machineAfter = machineCpuMicros();
-            const stealAfter = machineStealMicros();
+            const loadMicros = loadCpu.user + loadCpu.system;
+            const machineAfter = machineCpu();
             const elapsedMicros = (performance.now() - startedAt) * 1000;
             const cpu =
               (await server.cpuMicros(
@@ -356,6 +337,7 @@ async function main() {
                     `${engine}-${services}-${rows.length + 1}.cpuprofile`,
                   ),
               )) - cpuBefore;
+            const responses = Math.max(1, latencies.length);
             rows.push({
               engine,
               services,
@@ -367,23 +349,20 @@ async function main() {
               latencies: latencies.sort((a, b) => a - b),
               errors: result.errors,
               non2xx: result.non2xx,
-              cpuPerRequest: cpu / Math.max(1, latencies.length),
-              loadCpuPerRequest:
-                (loadCpu.user + loadCpu.system) / Math.max(1, latencies.length),
-              otherCpuPerRequest:
-                machineBefore === undefined || machineAfter === undefined
-                  ? undefined
-                  : (machineAfter -
-                      machineBefore -
+              cpuPerRequest: cpu / responses,
+              loadCpuPerRequest: loadMicros / responses,
+              ...(machineBefore &&
+                machineAfter && {
+                  otherCpuPerRequest:
+                    (machineAfter.busy -
+                      machineBefore.busy -
                       cpu -
-                      loadCpu.user -
-                      loadCpu.system) /
-                    Math.max(1, latencies.length),
-              stolen:
-                stealBefore === undefined || stealAfter === undefined
-                  ? undefined
-                  : (stealAfter - stealBefore) /
+                      loadMicros) /
+                    responses,
+                  stolen:
+                    (machineAfter.steal - machineBefore.steal) /
                     (elapsedMicros * availableParallelism()),
+                }),
             });
           }
         }

@@ -24,6 +24,7 @@ import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
 import { SqliteReadConnection } from './SqliteReadConnection';
 import { preparePostgresQuery } from './PostgresStatements';
 import { coalesceReads } from './CoalescedReads';
+import { boundedMemo } from '../boundedMemo';
 
 const TABLE = 'golden_paths_compliance';
 const SUMMARY_COLUMNS: Record<ComplianceSummaryGroupBy, string[]> = {
@@ -119,21 +120,13 @@ function toDrift(json: string, withFiles: boolean): StoredDrift {
 
 // The rows a sweep writes share its time, and many share the time they last
 // changed: converting each distinct time once, not twice per row, takes a
-// fifth off the CPU of a 500-service list. Bounded, so it never grows with
-// the history.
-const isoTimes = new Map<number, string>();
-const ISO_TIMES_KEPT = 4096;
+// fifth off the CPU of a 500-service list.
+const isoOfMs = boundedMemo((ms: number) => new Date(ms).toISOString(), 4096);
 
 function isoTime(value: Date | string | number): string {
-  const ms =
-    value instanceof Date ? value.getTime() : new Date(value).getTime();
-  let iso = isoTimes.get(ms);
-  if (iso === undefined) {
-    iso = new Date(ms).toISOString();
-    if (isoTimes.size >= ISO_TIMES_KEPT) isoTimes.clear();
-    isoTimes.set(ms, iso);
-  }
-  return iso;
+  return isoOfMs(
+    value instanceof Date ? value.getTime() : new Date(value).getTime(),
+  );
 }
 
 // Lists leave out the file list of each drift: it can run to hundreds of

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { boundedMemo } from '../boundedMemo';
 import { withPooledConnection } from './PooledConnection';
 
 // The few better-sqlite3 members used here, on the connection knex holds.
@@ -16,7 +17,7 @@ type SqliteConnection = {
 const MAX_STATEMENTS = 64;
 const statements = new WeakMap<
   SqliteConnection,
-  Map<string, SqliteStatement>
+  (sql: string) => SqliteStatement
 >();
 
 /**
@@ -71,18 +72,12 @@ export async function runSqliteWrites(
 
 /** The statement for `sql` on this connection, prepared on first use. */
 function prepared(connection: SqliteConnection, sql: string): SqliteStatement {
-  let cached = statements.get(connection);
-  if (!cached) {
-    cached = new Map();
-    statements.set(connection, cached);
+  let prepare = statements.get(connection);
+  if (!prepare) {
+    prepare = boundedMemo(text => connection.prepare(text), MAX_STATEMENTS);
+    statements.set(connection, prepare);
   }
-  let statement = cached.get(sql);
-  if (!statement) {
-    if (cached.size >= MAX_STATEMENTS) cached.clear();
-    statement = connection.prepare(sql);
-    cached.set(sql, statement);
-  }
-  return statement;
+  return prepare(sql);
 }
 
 function toSqliteValue(value: unknown): unknown {

@@ -5,6 +5,7 @@ import {
   IncidentRecord,
 } from '@paved/backstage-plugin-golden-paths-common';
 import { DoraEvent, StoredDoraEvent } from '../../database/DoraEventStore';
+import { boundedMemo } from '../../boundedMemo';
 
 /** Request headers, as express gives them. */
 type Headers = Record<string, string | string[] | undefined>;
@@ -392,28 +393,24 @@ function boolean(o: Json, key: string, at: string): boolean {
 const CANONICAL_TIME =
   /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 /**
- * Whether each day of canonical times seen (`YYYY-MM-DD`) is a real one;
- * bounded, as events mostly fall on a few recent days.
+ * Whether a day (`YYYY-MM-DD`) of a canonical time is a real one: Date.parse
+ * rolls 2026-02-30 over into March, and toISOString tells. Remembered, as
+ * events mostly fall on a few recent days.
  */
-const realDays = new Map<string, boolean>();
+const isRealDay = boundedMemo((day: string) => {
+  const ms = Date.parse(`${day}T00:00:00.000Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
+}, 1024);
 
 /**
  * Whether `value` is a real moment in the canonical form, so that it is its
- * own normalized form (and compares with others in that form as text). Checked without toISOString (a microsecond each): the
- * time of day by the pattern, the day against a memo.
+ * own normalized form (and compares with others in that form as text).
+ * Checked without toISOString (a microsecond each): the time of day by the
+ * pattern, the day by {@link isRealDay}.
  */
 export function isCanonicalTime(value: string): boolean {
   const day = CANONICAL_TIME.exec(value)?.[1];
-  if (day === undefined) return false;
-  let real = realDays.get(day);
-  if (real === undefined) {
-    // Date.parse rolls 2026-02-30 over into March; toISOString tells.
-    const ms = Date.parse(`${day}T00:00:00.000Z`);
-    real = !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
-    if (realDays.size >= 1024) realDays.clear();
-    realDays.set(day, real);
-  }
-  return real;
+  return day !== undefined && isRealDay(day);
 }
 
 function time(o: Json, key: string, at: string): string {

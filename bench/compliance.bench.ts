@@ -39,7 +39,6 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Worker } from 'node:worker_threads';
 import { DatabaseComplianceStore } from '../plugins/golden-paths-backend/src/database/DatabaseComplianceStore';
 import { DatabaseExemptionStore } from '../plugins/golden-paths-backend/src/database/DatabaseExemptionStore';
 import { DatabaseTemplateVersionStore } from '../plugins/golden-paths-backend/src/database/DatabaseTemplateVersionStore';
@@ -56,6 +55,7 @@ import {
   percentile,
 } from './lib/databases';
 import { envNumbers } from './lib/env';
+import { WorkerClient } from './lib/workerClient';
 import { machineInfo, markdownTable, runBench } from './lib/report';
 import { formatMs, summarize } from './lib/timing';
 import { NEVER_DURING_TEST } from '../plugins/golden-paths-backend/src/__testUtils__/schedules';
@@ -139,77 +139,6 @@ type HttpRow = {
   samples: number[];
   errors: number;
 };
-
-/**
- * The HTTP client, in a worker thread of its own: its event loop is not the
- * server's, so a latency is the server's answer plus loopback, not the time
- * a response waited for the client's own callbacks. (The two still share
- * the machine's 2 cores, as a CI runner beside a backend would.) The load
- * comes from autocannon, through the same `runLoad` as load.bench.ts
- * (lib/loadClient.cjs, plain JS so this eval'd code can require it): a
- * client far lighter than `fetch`, so the latency is mostly the server's.
- */
-const CLIENT_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const autocannon = require(workerData.autocannon);
-const { runLoad } = require(workerData.loadClient);
-parentPort.on('message', async ({ origin, paths, concurrency, authorization }) => {
-  let next = 0;
-  const { result, latencies } = await runLoad(autocannon, {
-    url: origin,
-    connections: concurrency,
-    amount: paths.length,
-    timeout: 30,
-    headers: { authorization },
-    requests: [{ setupRequest: req => ({ ...req, path: paths[next++ % paths.length] }) }],
-  });
-  parentPort.postMessage({
-    samples: latencies,
-    errors: result.non2xx + result.errors + result.timeouts,
-  });
-});
-`;
-
-class HttpClient {
-  private readonly worker = new Worker(CLIENT_SOURCE, {
-    eval: true,
-    workerData: {
-      autocannon: require.resolve('autocannon'),
-      loadClient: require.resolve('./lib/loadClient.cjs'),
-    },
-  });
-  private readonly authorization = `Bearer ${mockCredentials.user.token()}`;
-
-  constructor(private readonly baseUrl: URL) {}
-
-  /** Sends `count` requests to `paths()`, `concurrency` at a time. */
-  fire(
-    paths: () => string,
-    count: number,
-    concurrency: number,
-  ): Promise<{ samples: number[]; errors: number }> {
-    const prefix = this.baseUrl.pathname;
-    const urls = Array.from({ length: count }, () => `${prefix}${paths()}`);
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.worker.once('error', onError);
-      this.worker.once('message', result => {
-        this.worker.off('error', onError);
-        resolve(result);
-      });
-      this.worker.postMessage({
-        origin: this.baseUrl.origin,
-        paths: urls,
-        concurrency,
-        authorization: this.authorization,
-      });
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
-  }
-}
 
 async function benchOne(
   engine: BenchEngine,
@@ -329,7 +258,12 @@ async function benchOne(
     });
     const http: HttpRow[] = [];
     const baseUrl = `http://127.0.0.1:${backend.server.port()}/api/golden-paths`;
-    const client = new HttpClient(new URL(baseUrl));
+    const client = new WorkerClient(
+      new URL(baseUrl),
+      `Bearer ${mockCredentials.user.token()}`,
+    );
+    const gets = (paths: () => string, count: number) =>
+      Array.from({ length: count }, () => ({ path: paths() }));
     try {
       const random = seededRandom(7);
       const anyRef = () =>
@@ -340,8 +274,7 @@ async function benchOne(
         );
       // Warm-up: connections, JIT, caches.
       await client.fire(
-        () => `/compliance?entityRef=${anyRef()}`,
-        200,
+        gets(() => `/compliance?entityRef=${anyRef()}`, 200),
         Math.max(...CALLERS),
       );
       const routes: [string, number, () => string][] = [
@@ -363,8 +296,7 @@ async function benchOne(
       for (const [route, target, paths] of routes) {
         for (const callers of CALLERS) {
           const { samples, errors } = await client.fire(
-            paths,
-            REQUESTS,
+            gets(paths, REQUESTS),
             callers,
           );
           http.push({ engine, size, route, callers, target, samples, errors });

@@ -366,6 +366,12 @@ async function benchEngine(
         .count({ n: '*' });
       return Number(n);
     };
+    const posts = (count: number, bodyOf: (i: number) => unknown) =>
+      Array.from({ length: count }, (_, i) => ({
+        path: '/events',
+        method: 'POST' as const,
+        body: JSON.stringify(bodyOf(i)),
+      }));
     const runIngest = async (
       mode: string,
       requests: number,
@@ -375,12 +381,8 @@ async function benchEngine(
       target: number,
       prefix: string,
     ) => {
-      const { samples, errors, seconds } = await client.fire(
-        Array.from({ length: requests }, (_, i) => ({
-          path: '/events',
-          method: 'POST' as const,
-          body: JSON.stringify(bodyOf(i)),
-        })),
+      const { samples, errors, seconds, firstError } = await client.fire(
+        posts(requests, bodyOf),
         concurrency,
       );
       out.ingest.push({
@@ -395,20 +397,19 @@ async function benchEngine(
         latencies: samples,
         target,
       });
+      if (firstError) {
+        out.errors.push(`${engine}, ${mode}: first error ${firstError}`);
+      }
     };
     const doraId = (i: number) => catalog.doraIds[i % INGEST_SERVICES];
     try {
       // Warm-up: connections and JIT.
-      await runIngest(
-        'warm-up',
-        2_000,
+      await client.fire(
+        posts(2_000, i =>
+          plainDeployment(`${idPrefix}-w-${i}`, doraId(i), recent(i)),
+        ),
         CONCURRENCY,
-        i => plainDeployment(`${idPrefix}-w-${i}`, doraId(i), recent(i)),
-        1,
-        0,
-        `${idPrefix}-w-`,
       );
-      out.ingest.pop();
       await runIngest(
         `single events, ${CONCURRENCY} concurrent callers`,
         SINGLE_EVENTS,
@@ -548,7 +549,7 @@ async function main() {
       ],
       out.ingest.map(r => {
         const l = sorted(r.latencies);
-        const rate = (r.stored * 1000) / r.ms;
+        const rate = r.ms > 0 ? (r.stored * 1000) / r.ms : 0;
         return [
           r.engine,
           r.tableRows.toLocaleString('en-US'),

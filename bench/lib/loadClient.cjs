@@ -1,5 +1,5 @@
-// Plain JavaScript, so that compliance.bench.ts's client, a worker thread
-// running eval'd code, can require it as load.bench.ts imports it.
+// Plain JavaScript, so that lib/workerClient.ts's worker thread, which runs
+// eval'd code, can require it as load.bench.ts imports it.
 
 const { performance } = require('node:perf_hooks');
 

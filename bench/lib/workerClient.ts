@@ -16,6 +16,8 @@ export type ClientResult = {
   errors: number;
   /** Seconds from the round's start to its last response. */
   seconds: number;
+  /** The status and start of the body of the first non-2xx response. */
+  firstError?: string;
 };
 
 /**
@@ -29,6 +31,7 @@ const autocannon = require(workerData.autocannon);
 const { runLoad } = require(workerData.loadClient);
 parentPort.on('message', async ({ origin, requests, concurrency, authorization }) => {
   let next = 0;
+  let firstError;
   const { result, latencies, seconds } = await runLoad(autocannon, {
     url: origin,
     connections: concurrency,
@@ -42,12 +45,18 @@ parentPort.on('message', async ({ origin, requests, concurrency, authorization }
           ? { ...req, path, method }
           : { ...req, path, method, body, headers: { ...req.headers, 'content-type': 'application/json' } };
       },
+      onResponse: (status, body) => {
+        if ((status < 200 || status > 299) && firstError === undefined) {
+          firstError = status + ' ' + String(body).slice(0, 300);
+        }
+      },
     }],
   });
   parentPort.postMessage({
     samples: latencies,
     errors: result.non2xx + result.errors + result.timeouts,
     seconds,
+    firstError,
   });
 });
 `;

@@ -22,7 +22,7 @@ import {
 jest.setTimeout(60_000);
 
 const SECRET = 'It’s a Secret to Everybody';
-const TABLE = 'golden_paths_dora_events';
+const TABLE = 'golden_paths_dora_all_events';
 
 const entities: Entity[] = [
   {

@@ -427,4 +427,144 @@ describe('DatabaseDoraEventStore', () => {
       expect(await store.hasDelivery('b')).toBe(true);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'keeps each event once and readable while recent events move into the large table, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      // A move is due once 3 events are recent; `other` never moves on its
+      // own, as a replica whose count is behind.
+      const store = await DatabaseDoraEventStore.create({
+        database,
+        moveEventsAt: 3,
+      });
+      const other = await DatabaseDoraEventStore.create({ database });
+      const ref = 'component:default/payments';
+      const at = new Date('2026-11-20T00:00:00Z');
+      const rowsIn = async (table: string) =>
+        (await knex(table).select('id').orderBy('id')).map(r => r.id);
+      const matched = (id: string, day: number) => ({
+        ...deploy(id, `2026-11-${day}T10:00:00.000Z`),
+        entityRef: ref,
+      });
+
+      expect(
+        await store.ingest(
+          [
+            matched('d1', 11),
+            matched('d2', 12),
+            deploy('u1', '2026-11-13T10:00:00.000Z'),
+          ],
+          at,
+        ),
+      ).toEqual({ stored: 3, duplicates: 0 });
+      expect(await rowsIn('golden_paths_dora_events')).toEqual([]);
+
+      // Three are recent: this ingest moves them first, then stores its own.
+      expect(
+        await store.ingest([matched('d3', 14), matched('d1', 11)], at),
+      ).toEqual({ stored: 1, duplicates: 1 });
+      expect(await rowsIn('golden_paths_dora_events')).toEqual([
+        'json:d1',
+        'json:d2',
+        'json:u1',
+      ]);
+      expect(await rowsIn('golden_paths_dora_recent_events')).toEqual([
+        'json:d3',
+      ]);
+
+      // An id in either table is a duplicate, for any store on the database.
+      expect(
+        await other.ingest([matched('d2', 12), matched('d3', 14)], at),
+      ).toEqual({ stored: 0, duplicates: 2 });
+
+      // Reads see both tables, each event once.
+      expect((await store.listAllForEntities([ref])).map(e => e.id)).toEqual([
+        'json:d1',
+        'json:d2',
+        'json:d3',
+      ]);
+      expect((await store.listDeployments(ref)).map(e => e.id)).toEqual([
+        'json:d1',
+        'json:d2',
+        'json:d3',
+      ]);
+      await store.ingest([deploy('u2', '2026-11-15T10:00:00.000Z')], at);
+      const unmatched = await store.listUnmatched({ limit: 10, offset: 0 });
+      expect(unmatched.totalCount).toBe(2);
+      expect(unmatched.items.map(e => e.id)).toEqual(['json:u2', 'json:u1']);
+      expect(
+        (await store.listUnmatched({ limit: 1, offset: 1 })).items.map(
+          e => e.id,
+        ),
+      ).toEqual(['json:u1']);
+
+      // Moving is no change to a service's events: facts stay current.
+      const stale = await store.listStale();
+      expect(stale.map(s => s.entityRef)).toEqual([ref]);
+      await store.replaceFacts(
+        stale.map(s => ({
+          ...s,
+          facts: { deployments: [], leadTimes: [], recoveries: [] },
+        })),
+      );
+      expect(await other.moveRecentEvents()).toBe(2);
+      expect(await rowsIn('golden_paths_dora_recent_events')).toEqual([]);
+      expect(await store.listStale()).toEqual([]);
+
+      // Matching later reaches events in both tables and marks the service.
+      await store.ingest([deploy('u3', '2026-11-16T10:00:00.000Z')], at);
+      expect(await store.rematch(new Map([['payments', ref]]))).toBe(3);
+      expect(await store.listUnmatchedKeys()).toEqual([]);
+      expect((await store.listStale()).map(s => s.entityRef)).toEqual([ref]);
+      expect((await store.listAllForEntities([ref])).map(e => e.id)).toEqual([
+        'json:d1',
+        'json:d2',
+        'json:u1',
+        'json:d3',
+        'json:u2',
+        'json:u3',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores an id once when ingest and a move run at once, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const one = await DatabaseDoraEventStore.create({
+        database,
+        moveEventsAt: 1,
+      });
+      const two = await DatabaseDoraEventStore.create({ database });
+      const ref = 'component:default/payments';
+      const at = new Date('2026-11-20T00:00:00Z');
+      const events = Array.from({ length: 40 }, (_, i) => ({
+        ...deploy(`c${i}`, '2026-11-10T10:00:00.000Z'),
+        entityRef: ref,
+      }));
+      // Each id sent by both stores, while `one` moves before each ingest
+      // and `two` moves on its own in between.
+      const results = await Promise.all(
+        events.flatMap(e => [
+          one.ingest([e], at),
+          two.ingest([e], at),
+          two.moveRecentEvents(),
+        ]),
+      );
+      const stored = results
+        .filter(
+          (r): r is { stored: number; duplicates: number } =>
+            typeof r === 'object',
+        )
+        .reduce((sum, r) => sum + r.stored, 0);
+      expect(stored).toBe(40);
+      const [{ n }] = await knex('golden_paths_dora_all_events').count({
+        n: '*',
+      });
+      expect(Number(n)).toBe(40);
+    },
+  );
 });

@@ -15,7 +15,21 @@ import {
   StoredDoraEvent,
 } from './DoraEventStore';
 
+// Events live in two tables, each event in one of them: new ones in RECENT,
+// small, moved in bulk into TABLE (see `moveRecentEvents`). ALL_EVENTS is the
+// view of both that every read goes through.
 const TABLE = 'golden_paths_dora_events';
+const RECENT = 'golden_paths_dora_recent_events';
+const ALL_EVENTS = 'golden_paths_dora_all_events';
+const EVENT_COLUMNS = [
+  'id',
+  'kind',
+  'entity_ref',
+  'match_key',
+  'occurred_at',
+  'payload',
+  'received_at',
+].join(', ');
 const DELIVERIES = 'golden_paths_dora_webhook_deliveries';
 const FACTS = 'golden_paths_dora_facts';
 const STALE = 'golden_paths_dora_stale';
@@ -26,13 +40,21 @@ const FACT_SETTINGS = 'golden_paths_dora_fact_settings';
 // one VALUES list; 500 rows are 3,500 of its 32,766 parameters.
 const PG_CHUNK = 5000;
 const SQLITE_CHUNK = 500;
+/**
+ * Recent events that make a move into the large table due. Each move rewrites
+ * every page of the large table's entity index that one of them lands on, up
+ * to all of them: the more it moves, the fewer rewrites per event. The recent
+ * table's own indexes stay small enough (about 10 MB at this size) for a commit
+ * to rewrite few of their pages.
+ */
+const MOVE_EVENTS_AT = 200_000;
 
 /**
  * PostgreSQL column types of the tables written in bulk, in insert order,
  * for the array parameters of `pgInsertSql`.
  */
 const PG_COLUMNS: Record<string, Record<string, string>> = {
-  [TABLE]: {
+  [RECENT]: {
     id: 'text',
     kind: 'text',
     entity_ref: 'text',
@@ -95,14 +117,19 @@ function append<T>(target: T[], items: readonly T[]) {
 function sqliteInsert(
   table: string,
   rows: Array<Record<string, Knex.Value>>,
-  options: { ignoreConflictOn?: string },
+  options: { ignoreConflictOn?: string; unlessIn?: string },
 ): { sql: string; bindings: unknown[] } {
-  const { ignoreConflictOn } = options;
+  const { ignoreConflictOn, unlessIn } = options;
   const columns = Object.keys(rows[0]);
   const row = `(${columns.map(() => '?').join(',')})`;
+  const values = `values ${rows.map(() => row).join(',')}`;
+  // A VALUES list read as a table names its columns column1, column2, ...
+  const key = `column${columns.indexOf(ignoreConflictOn ?? '') + 1}`;
   const sql = [
     `insert into "${table}" (${columns.map(c => `"${c}"`).join(',')})`,
-    `values ${rows.map(() => row).join(',')}`,
+    unlessIn && ignoreConflictOn
+      ? `select * from (${values}) as v where not exists (select 1 from "${unlessIn}" as o where o."${ignoreConflictOn}" = v.${key})`
+      : values,
     ignoreConflictOn ? `on conflict ("${ignoreConflictOn}") do nothing` : '',
   ].join(' ');
   const bindings: unknown[] = [];
@@ -112,20 +139,30 @@ function sqliteInsert(
 
 /**
  * The text of a PostgreSQL insert into one of the tables of `PG_COLUMNS`,
- * each column one array parameter, unnested. Table and column names are
- * this file's constants.
+ * each column one array parameter, unnested. With `unlessIn` (and
+ * `ignoreConflictOn`), a row whose key that other table holds is skipped
+ * too. Table and column names are this file's constants.
  */
 function pgInsertSql(
   table: string,
-  options: { ignoreConflictOn?: string; returning?: string[] },
+  options: {
+    ignoreConflictOn?: string;
+    unlessIn?: string;
+    returning?: string[];
+  },
 ): string {
   const types = PG_COLUMNS[table];
   const columns = Object.keys(types);
-  const { ignoreConflictOn, returning = [] } = options;
+  const { ignoreConflictOn, unlessIn, returning = [] } = options;
   const names = (list: string[]) => list.map(c => `"${c}"`).join(', ');
+  const unnest = `unnest(${columns.map(c => `?::${types[c]}[]`).join(', ')})`;
   return [
     `INSERT INTO "${table}" (${names(columns)})`,
-    `SELECT * FROM unnest(${columns.map(c => `?::${types[c]}[]`).join(', ')})`,
+    unlessIn && ignoreConflictOn
+      ? `SELECT * FROM ${unnest} AS v (${names(columns)})
+         WHERE NOT EXISTS (SELECT 1 FROM "${unlessIn}" AS o
+           WHERE o."${ignoreConflictOn}" = v."${ignoreConflictOn}")`
+      : `SELECT * FROM ${unnest}`,
     ignoreConflictOn ? `ON CONFLICT ("${ignoreConflictOn}") DO NOTHING` : '',
     returning.length ? `RETURNING ${names(returning)}` : '',
   ].join(' ');
@@ -190,9 +227,12 @@ type DoraEventRow = {
 export class DatabaseDoraEventStore implements DoraEventStore {
   static async create(options: {
     database: DatabaseService;
+    /** Recent events that make a move into the large table due. */
+    moveEventsAt?: number;
   }): Promise<DatabaseDoraEventStore> {
     return new DatabaseDoraEventStore(
       await migrateGoldenPathsDatabase(options.database),
+      { moveEventsAt: options.moveEventsAt },
     );
   }
 
@@ -218,13 +258,24 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     values: unknown[],
   ) => Promise<Array<{ id: string }>>;
 
-  constructor(private readonly db: Knex) {
+  private readonly moveEventsAt: number;
+  /** Events in the recent table, as far as this store knows; read at first. */
+  private recentEvents?: number;
+  /** The move under way, which every ingest of this store waits for. */
+  private moving?: Promise<number>;
+
+  constructor(
+    private readonly db: Knex,
+    options: { moveEventsAt?: number } = {},
+  ) {
     this.sqlite = String(db.client.config.client).includes('sqlite');
+    this.moveEventsAt = options.moveEventsAt ?? MOVE_EVENTS_AT;
     this.insertEventsStatement = preparePostgresQuery(
       db,
-      'golden_paths_insert_dora_events',
-      `WITH inserted AS (${pgInsertSql(TABLE, {
+      'golden_paths_insert_recent_dora_events',
+      `WITH inserted AS (${pgInsertSql(RECENT, {
         ignoreConflictOn: 'id',
+        unlessIn: TABLE,
         returning: ['id', 'entity_ref'],
       })}),
        marked AS (
@@ -283,9 +334,13 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       }
       return rows;
     });
+    // A move due goes first: should it fail, nothing of this batch is stored.
+    this.recentEvents ??= await this.countRecentEvents();
+    if (this.recentEvents >= this.moveEventsAt) await this.moveRecentEvents();
     const stored = this.sqlite
       ? await this.insertEventsSqlite(byCaller)
       : await this.insertEventsPostgres(byCaller);
+    for (const n of stored) this.recentEvents += n;
     return batch.map(({ events }, caller) => ({
       stored: stored[caller],
       duplicates: events.length - stored[caller],
@@ -310,7 +365,10 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         const chunk = rows.slice(i, i + this.chunk);
         writes.push({
           caller,
-          ...sqliteInsert(TABLE, chunk, { ignoreConflictOn: 'id' }),
+          ...sqliteInsert(RECENT, chunk, {
+            ignoreConflictOn: 'id',
+            unlessIn: TABLE,
+          }),
         });
       }
     });
@@ -323,9 +381,8 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   }
 
   /**
-   * Inserts all callers' rows in id order, in statements of `PG_CHUNK` rows
-   * (one transaction when there are several), and returns how many each
-   * caller stored.
+   * Inserts all callers' rows in id order, in statements of `PG_CHUNK` rows,
+   * in one transaction, and returns how many each caller stored.
    */
   private async insertEventsPostgres(
     byCaller: DoraEventRow[][],
@@ -347,24 +404,79 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       for (let i = 0; i < rows.length; i += this.chunk) {
         const chunk = rows.slice(i, i + this.chunk);
         const inserted = await this.insertEventsStatement!(db, [
-          ...pgColumnArrays(TABLE, chunk),
+          ...pgColumnArrays(RECENT, chunk),
           token,
         ]);
         for (const { id } of inserted) stored[callerOf.get(id)!]++;
       }
     };
-    // One statement is atomic on its own: a batch that fits in one needs no
-    // transaction around it, and saves the round trips of one.
-    if (rows.length <= this.chunk) await write(this.db);
-    else await this.db.transaction(write);
+    await this.db.transaction(async tx => {
+      // Taken before the insert starts, so that a move (which takes the
+      // table in a mode that excludes this one) has either committed before
+      // the insert looks for its ids in the large table, or starts after
+      // this transaction commits. Without it, an insert that started while
+      // a move ran could miss an id the move put there, and store it again.
+      await tx.raw(`LOCK TABLE "${RECENT}" IN ROW EXCLUSIVE MODE`);
+      await write(tx);
+    });
     return stored;
+  }
+
+  /**
+   * Moves every recent event into the large events table, in one
+   * transaction, sorted by service and time: the large table's entity index
+   * is written page after page, each page once for all its events. Moving
+   * is no change to a service's events: no service is marked stale. Returns
+   * how many events moved. Ingest runs it when enough events are recent;
+   * ingest of this store waits for it.
+   */
+  async moveRecentEvents(): Promise<number> {
+    this.moving ??= this.moveAll().finally(() => {
+      this.moving = undefined;
+    });
+    return this.moving;
+  }
+
+  private async moveAll(): Promise<number> {
+    let moved: number;
+    if (this.sqlite) {
+      // One writer: nothing is stored between the copy and the delete.
+      [moved] = await runSqliteWrites(this.db, [
+        {
+          sql: `insert into "${TABLE}" (${EVENT_COLUMNS})
+                select ${EVENT_COLUMNS} from "${RECENT}"
+                order by entity_ref, occurred_at`,
+          bindings: [],
+        },
+        { sql: `delete from "${RECENT}"`, bindings: [] },
+      ]);
+    } else {
+      moved = await this.db.transaction(async tx => {
+        // Waits for the ingest transactions under way, and holds new ones
+        // until the move commits (see `insertEventsPostgres`); reads go on.
+        await tx.raw(`LOCK TABLE "${RECENT}" IN EXCLUSIVE MODE`);
+        const result = await tx.raw(
+          `WITH moved AS (DELETE FROM "${RECENT}" RETURNING ${EVENT_COLUMNS})
+           INSERT INTO "${TABLE}" (${EVENT_COLUMNS})
+           SELECT ${EVENT_COLUMNS} FROM moved ORDER BY entity_ref, occurred_at`,
+        );
+        return result.rowCount as number;
+      });
+    }
+    this.recentEvents = 0;
+    return moved;
+  }
+
+  private async countRecentEvents(): Promise<number> {
+    const [{ count }] = await this.db(RECENT).count({ count: '*' });
+    return Number(count);
   }
 
   async listAllForEntities(entityRefs: string[]): Promise<StoredDoraEvent[]> {
     // Never the whole table: events are the largest table by far.
     const rows = await this.rowsOf<DoraEventRow>(
       entityRefs,
-      () => this.db<DoraEventRow>(TABLE),
+      () => this.db<DoraEventRow>(ALL_EVENTS),
       { wholeAbove: Infinity },
     );
     // Oldest first, ties by id: the same order however the rows were read.
@@ -480,7 +592,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         .insert({ name: 'facts', value: settings })
         .onConflict('name')
         .merge(['value']);
-      const services = await tx<DoraEventRow>(TABLE)
+      const services = await tx<DoraEventRow>(ALL_EVENTS)
         .distinct('entity_ref')
         .whereNotNull('entity_ref');
       await this.markStale(
@@ -562,7 +674,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   }
 
   async listDeployments(entityRef: string): Promise<StoredDoraEvent[]> {
-    const rows = await this.db<DoraEventRow>(TABLE)
+    const rows = await this.db<DoraEventRow>(ALL_EVENTS)
       .where({ entity_ref: entityRef, kind: 'deployment' })
       .orderBy([{ column: 'occurred_at' }, { column: 'id' }]);
     return rows.map(toEvent);
@@ -591,10 +703,10 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     limit: number;
     offset: number;
   }): Promise<{ items: StoredDoraEvent[]; totalCount: number }> {
-    const [{ count }] = await this.db(TABLE)
+    const [{ count }] = await this.db(ALL_EVENTS)
       .whereNull('entity_ref')
       .count({ count: '*' });
-    const rows = await this.db<DoraEventRow>(TABLE)
+    const rows = await this.db<DoraEventRow>(ALL_EVENTS)
       .whereNull('entity_ref')
       .orderBy([
         { column: 'occurred_at', order: 'desc' },
@@ -606,7 +718,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   }
 
   async listUnmatchedKeys(): Promise<string[]> {
-    const rows = await this.db<DoraEventRow>(TABLE)
+    const rows = await this.db<DoraEventRow>(ALL_EVENTS)
       .distinct('match_key')
       .whereNull('entity_ref')
       .orderBy('match_key');
@@ -615,15 +727,22 @@ export class DatabaseDoraEventStore implements DoraEventStore {
 
   async rematch(entityRefByMatchKey: Map<string, string>): Promise<number> {
     return this.db.transaction(async tx => {
+      // No move in between: it could take events from the recent table to
+      // the large one after the large one was matched.
+      if (!this.sqlite) {
+        await tx.raw(`LOCK TABLE "${RECENT}" IN ROW EXCLUSIVE MODE`);
+      }
       let matched = 0;
       const changed = new Set<string>();
       for (const [matchKey, entityRef] of entityRefByMatchKey) {
-        const count = await tx<DoraEventRow>(TABLE)
-          .whereNull('entity_ref')
-          .where('match_key', matchKey)
-          .update({ entity_ref: entityRef });
-        if (count > 0) changed.add(entityRef);
-        matched += count;
+        for (const table of [TABLE, RECENT]) {
+          const count = await tx<DoraEventRow>(table)
+            .whereNull('entity_ref')
+            .where('match_key', matchKey)
+            .update({ entity_ref: entityRef });
+          if (count > 0) changed.add(entityRef);
+          matched += count;
+        }
       }
       await this.markStale(tx, [...changed]);
       return matched;

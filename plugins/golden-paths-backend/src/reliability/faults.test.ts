@@ -72,7 +72,7 @@ describe('faults', () => {
 
         // Every batch must be all there or all absent, whatever happened.
         const checkAllOrNothing = async () => {
-          const rows = await direct('golden_paths_dora_events')
+          const rows = await direct('golden_paths_dora_all_events')
             .where('id', 'like', 'json:fault-%')
             .select('id');
           const perBatch = new Map<string, number>();

@@ -34,7 +34,7 @@ async function deliver(server: Server, groups: object[][]) {
 }
 
 async function storedIds(knex: Knex): Promise<string[]> {
-  const rows = await knex('golden_paths_dora_events').select('id');
+  const rows = await knex('golden_paths_dora_all_events').select('id');
   return rows.map(r => r.id).sort();
 }
 

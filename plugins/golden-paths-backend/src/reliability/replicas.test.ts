@@ -87,7 +87,7 @@ describe('two replicas on one PostgreSQL database', () => {
     ]);
     const overlap = upTo - cut;
 
-    const rows = await knex('golden_paths_dora_events')
+    const rows = await knex('golden_paths_dora_all_events')
       .select('id')
       .orderBy('id');
     const ids = rows.map(r => r.id);

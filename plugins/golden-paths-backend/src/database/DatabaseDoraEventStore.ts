@@ -261,7 +261,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   private readonly moveEventsAt: number;
   /** Events in the recent table, as far as this store knows; read at first. */
   private recentEvents?: number;
-  /** The move under way, which every ingest of this store waits for. */
+  /** The move under way: callers while it runs share it, one at a time. */
   private moving?: Promise<number>;
 
   constructor(
@@ -427,8 +427,8 @@ export class DatabaseDoraEventStore implements DoraEventStore {
    * transaction, sorted by service and time: the large table's entity index
    * is written page after page, each page once for all its events. Moving
    * is no change to a service's events: no service is marked stale. Returns
-   * how many events moved. Ingest runs it when enough events are recent;
-   * ingest of this store waits for it.
+   * how many events moved. Ingest runs it, before its own insert, when
+   * enough events are recent.
    */
   async moveRecentEvents(): Promise<number> {
     this.moving ??= this.moveAll().finally(() => {

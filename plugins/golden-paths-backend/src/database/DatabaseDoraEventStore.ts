@@ -270,9 +270,13 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   ) {
     this.sqlite = String(db.client.config.client).includes('sqlite');
     this.moveEventsAt = options.moveEventsAt ?? MOVE_EVENTS_AT;
+    // Planned at each run, not prepared: whether it looks up ids in the
+    // large table through its key or reads all of it depends on that
+    // table's size now, and a prepared plan made while the table was small
+    // stays until an ANALYZE (with autovacuum off, never).
     this.insertEventsStatement = preparePostgresQuery(
       db,
-      'golden_paths_insert_recent_dora_events',
+      undefined,
       `WITH inserted AS (${pgInsertSql(RECENT, {
         ignoreConflictOn: 'id',
         unlessIn: TABLE,

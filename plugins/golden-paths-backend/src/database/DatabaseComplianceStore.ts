@@ -22,7 +22,7 @@ import {
 } from './ComplianceStore';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
 import { SqliteReadConnection } from './SqliteReadConnection';
-import { preparePostgresQuery } from './PostgresStatements';
+import { postgresQuery } from './PostgresStatements';
 import { coalesceReads } from './CoalescedReads';
 import { boundedMemo } from '../boundedMemo';
 
@@ -186,14 +186,15 @@ export class DatabaseComplianceStore implements ComplianceStore {
       db<ComplianceRow>(TABLE).where('entity_ref', entityRef).first();
     // On a SQLite file, a statement prepared once on the read connection
     // (knex once that is closed). On PostgreSQL, the reads of one turn of
-    // the event loop share one named statement: a round trip per request
-    // costs both processes more than the lookup itself.
+    // the event loop share one statement: a round trip per request costs
+    // both processes more than the lookup itself. It is planned at each
+    // run: a plan kept from before the first sweep would read the whole
+    // table (PostgresStatements.test.ts).
     const onSqlite = reader?.prepareGet<ComplianceRow>(
       `${select} WHERE entity_ref = ?`,
     );
-    const onPostgres = preparePostgresQuery<ComplianceRow>(
+    const onPostgres = postgresQuery<ComplianceRow>(
       db,
-      'golden_paths_compliance_by_entity_refs',
       `${select} WHERE entity_ref = ANY(?)`,
     );
     if (onSqlite) {

@@ -6,7 +6,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { migrateGoldenPathsDatabase } from './DatabaseTemplateVersionStore';
-import { preparePostgresQuery } from './PostgresStatements';
+import { postgresQuery } from './PostgresStatements';
 import { runSqliteStatement, runSqliteWrites } from './SqliteStatements';
 import {
   DoraEvent,
@@ -246,9 +246,8 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   readonly concurrentWrites: number;
 
   /**
-   * On PostgreSQL, the insert of events as a named prepared statement: its
-   * text is the same for any number of rows, so it is parsed and planned once
-   * per connection. An id already stored is ignored (the primary key
+   * On PostgreSQL, the insert of events, one text for any number of rows
+   * (the rows go as one array per column). An id already stored is ignored (the primary key
    * decides) and returns nothing; the insert feeds the upsert that marks the
    * services of the events stored stale, in code-point order as `markStale`
    * locks them. Returns the ids stored.
@@ -270,13 +269,10 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   ) {
     this.sqlite = String(db.client.config.client).includes('sqlite');
     this.moveEventsAt = options.moveEventsAt ?? MOVE_EVENTS_AT;
-    // Planned at each run, not prepared: whether it looks up ids in the
-    // large table through its key or reads all of it depends on that
-    // table's size now, and a prepared plan made while the table was small
-    // stays until an ANALYZE (with autovacuum off, never).
-    this.insertEventsStatement = preparePostgresQuery(
+    // Not prepared: whether it looks up ids in the large table through its
+    // key or reads all of it depends on that table's size at each run.
+    this.insertEventsStatement = postgresQuery(
       db,
-      undefined,
       `WITH inserted AS (${pgInsertSql(RECENT, {
         ignoreConflictOn: 'id',
         unlessIn: TABLE,

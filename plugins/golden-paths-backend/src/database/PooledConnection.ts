@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 /**
  * Runs `use` with a connection of `db`'s pool, released afterwards, for the
  * statements this plugin runs on the driver itself (`runSqliteStatement`,
- * `preparePostgresQuery`). A transaction's client hands out the
+ * `postgresQuery`). A transaction's client hands out the
  * transaction's own connection, so statements run through it join the
  * transaction.
  *

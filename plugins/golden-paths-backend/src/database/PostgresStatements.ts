@@ -4,7 +4,6 @@ import { withPooledConnection } from './PooledConnection';
 // The few node-postgres client members used here.
 type PgConnection = {
   query(config: {
-    name?: string;
     text: string;
     values: unknown[];
   }): Promise<{ rows: unknown[] }>;
@@ -21,22 +20,18 @@ type PgConnection = {
  * directly skips both. The pool's connections carry its settings (search
  * path, timeouts), and one that fails is discarded by the pool as usual.
  *
- * With a `name`, the statement is prepared: PostgreSQL parses it once per
- * connection, and after five runs may keep one plan for it until the
- * tables it reads are next analyzed. Growth alone does not replan it, so a
- * plan made while a table was empty (a hash join over all of it, say)
- * stays when the table has millions of rows and no ANALYZE has run. Pass
- * `undefined` for a statement whose best plan depends on the size of a
- * table that grows: it is then planned at each run, for the table as it is.
- *
- * Name the columns in `sql`: a prepared `SELECT *` fails once a migration
- * adds a column.
+ * The statement is not prepared, so it is planned at each run for the
+ * tables as they are. A prepared statement may, after five runs, keep one
+ * generic plan until its tables are next analyzed, and growth alone does
+ * not replace it: a plan made while a table was empty (a sequential scan, a
+ * hash join that reads all of it) stays when it has millions of rows, for
+ * as long as no ANALYZE runs (with autovacuum off, forever). Parsing and
+ * planning again costs far less than one such run.
  *
  * @internal
  */
-export function preparePostgresQuery<Row>(
+export function postgresQuery<Row>(
   knex: Knex,
-  name: string | undefined,
   sql: string,
 ): ((db: Knex, values: unknown[]) => Promise<Row[]>) | undefined {
   if ((knex.client as { dialect?: string }).dialect !== 'postgresql') {
@@ -46,9 +41,7 @@ export function preparePostgresQuery<Row>(
   const text = sql.replace(/\?/g, () => `$${++n}`);
   return (db, values) =>
     withPooledConnection(db, async (connection: PgConnection) => {
-      const { rows } = await connection.query(
-        name ? { name, text, values } : { text, values },
-      );
+      const { rows } = await connection.query({ text, values });
       return rows as Row[];
     });
 }

@@ -3,7 +3,8 @@
  * batched ingest ≥ 50,000 events/s). No HTTP and no load generator: the
  * real `DatabaseDoraEventStore.ingestBatch`, called in this process the way
  * the plugin's group commit calls it (10 callers of 500 new deployments per
- * transaction, 30,000 services in turn), from an empty table up to
+ * transaction, 30,000 services in turn; PAVED_BENCH_CALLERS and
+ * PAVED_BENCH_PER_CALLER change that), from an empty table up to
  * PAVED_BENCH_EVENTS events (default 1,000,000). One line per tenth of the
  * run, with events/s and this process's CPU per event (on PostgreSQL the
  * server's own CPU is not in it).
@@ -40,8 +41,8 @@ import { machineInfo, markdownTable } from './lib/report';
 
 const TOTAL = Number(process.env.PAVED_BENCH_EVENTS ?? 1_000_000);
 const SERVICES = 30_000;
-const CALLERS = 10;
-const PER_CALLER = 500;
+const [CALLERS] = envNumbers('PAVED_BENCH_CALLERS', '10');
+const [PER_CALLER] = envNumbers('PAVED_BENCH_PER_CALLER', '500');
 const PER_COMMIT = CALLERS * PER_CALLER;
 const STEPS = 10;
 /** Recent events that make a move due, per run; Infinity never moves. */

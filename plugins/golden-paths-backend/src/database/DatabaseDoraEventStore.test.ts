@@ -27,6 +27,14 @@ const window = {
 describe('DatabaseDoraEventStore', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_16', 'SQLITE_3'] });
 
+  async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    const store = await DatabaseDoraEventStore.create({
+      database: mockServices.database({ knex }),
+    });
+    return { knex, store };
+  }
+
   it.each(databases.eachSupportedId())(
     'stores a redelivered event once, in any order, on %p',
     async databaseId => {
@@ -169,10 +177,7 @@ describe('DatabaseDoraEventStore', () => {
   it.each(databases.eachSupportedId())(
     'answers each caller of a shared batch as if it had come alone, on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseDoraEventStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const { store } = await createStore(databaseId);
       const ref = 'component:default/payments';
       const a = { ...deploy('b1', '2026-11-10T10:00:00.000Z'), entityRef: ref };
       const b = { ...deploy('b2', '2026-11-11T10:00:00.000Z'), entityRef: ref };
@@ -202,12 +207,42 @@ describe('DatabaseDoraEventStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'answers each of many callers of one event each, some of them stored already, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const ref = 'component:default/payments';
+      const event = (i: number) => ({
+        ...deploy(`m${String(i).padStart(2, '0')}`, '2026-11-10T10:00:00.000Z'),
+        entityRef: ref,
+      });
+      const at = new Date('2026-11-20T00:00:00Z');
+      // Every third id is stored before: those callers store nothing.
+      const before = Array.from({ length: 40 }, (_, i) => i).filter(
+        i => i % 3 === 0,
+      );
+      await store.ingest(before.map(event), at);
+
+      const results = await store.ingestBatch(
+        Array.from({ length: 40 }, (_, i) => ({
+          events: [event(i)],
+          receivedAt: at,
+        })),
+      );
+      expect(results).toEqual(
+        Array.from({ length: 40 }, (_, i) =>
+          i % 3 === 0
+            ? { stored: 0, duplicates: 1 }
+            : { stored: 1, duplicates: 0 },
+        ),
+      );
+      expect(await store.listAllForEntities([ref])).toHaveLength(40);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'lists unmatched events and matches them later, on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseDoraEventStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const { store } = await createStore(databaseId);
       const at = new Date('2026-11-20T00:00:00Z');
       await store.ingest(
         [
@@ -236,10 +271,7 @@ describe('DatabaseDoraEventStore', () => {
   it.each(databases.eachSupportedId())(
     'lists every deployment of one service, however old, on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseDoraEventStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const { store } = await createStore(databaseId);
       const ref = 'component:default/payments';
       const change: DoraEvent = {
         id: 'json:c1',
@@ -380,10 +412,7 @@ describe('DatabaseDoraEventStore', () => {
   it.each(databases.eachSupportedId())(
     'marks every service stale when the fact settings change, on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseDoraEventStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const { store } = await createStore(databaseId);
       const ref = 'component:default/payments';
       await store.ingest(
         [
@@ -413,10 +442,7 @@ describe('DatabaseDoraEventStore', () => {
   it.each(databases.eachSupportedId())(
     'remembers webhook deliveries until they are forgotten, on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseDoraEventStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const { store } = await createStore(databaseId);
       const t = (h: number) => new Date(Date.UTC(2026, 10, 20, h));
       expect(await store.hasDelivery('a')).toBe(false);
       await store.recordDelivery('a', t(0), t(0));

@@ -40,6 +40,8 @@ const FACT_SETTINGS = 'golden_paths_dora_fact_settings';
 // one VALUES list; 500 rows are 3,500 of its 32,766 parameters.
 const PG_CHUNK = 5000;
 const SQLITE_CHUNK = 500;
+/** The sizes of SQLite's event inserts, the largest `SQLITE_CHUNK`. */
+const SQLITE_CHUNKS = [SQLITE_CHUNK, 100, 25, 5, 1];
 /**
  * Recent events that make a move into the large table due. Each move rewrites
  * every page of the large table's entity index that one of them lands on, up
@@ -117,24 +119,42 @@ function append<T>(target: T[], items: readonly T[]) {
 function sqliteInsert(
   table: string,
   rows: Array<Record<string, Knex.Value>>,
-  options: { ignoreConflictOn?: string; unlessIn?: string },
+  options: { ignoreConflictOn?: string; unlessIn?: string; returning?: string },
 ): { sql: string; bindings: unknown[] } {
-  const { ignoreConflictOn, unlessIn } = options;
+  const { ignoreConflictOn, unlessIn, returning } = options;
   const columns = Object.keys(rows[0]);
   const row = `(${columns.map(() => '?').join(',')})`;
   const values = `values ${rows.map(() => row).join(',')}`;
-  // A VALUES list read as a table names its columns column1, column2, ...
-  const key = `column${columns.indexOf(ignoreConflictOn ?? '') + 1}`;
+  let source = values;
+  if (unlessIn && ignoreConflictOn) {
+    // A VALUES list read as a table names its columns column1, column2, ...
+    const key = `column${columns.indexOf(ignoreConflictOn) + 1}`;
+    source = `select * from (${values}) as v where not exists (select 1 from "${unlessIn}" as o where o."${ignoreConflictOn}" = v.${key})`;
+  }
   const sql = [
     `insert into "${table}" (${columns.map(c => `"${c}"`).join(',')})`,
-    unlessIn && ignoreConflictOn
-      ? `select * from (${values}) as v where not exists (select 1 from "${unlessIn}" as o where o."${ignoreConflictOn}" = v.${key})`
-      : values,
+    source,
     ignoreConflictOn ? `on conflict ("${ignoreConflictOn}") do nothing` : '',
+    returning ? `returning "${returning}"` : '',
   ].join(' ');
   const bindings: unknown[] = [];
   for (const r of rows) for (const c of columns) bindings.push(r[c] ?? null);
   return { sql, bindings };
+}
+
+/**
+ * `rows` in consecutive chunks of the sizes of `SQLITE_CHUNKS`, largest
+ * first: any number of rows goes in a few statements of a few texts.
+ */
+function sqliteChunks<T>(rows: T[]): T[][] {
+  const chunks: T[][] = [];
+  let i = 0;
+  for (const size of SQLITE_CHUNKS) {
+    for (; rows.length - i >= size; i += size) {
+      chunks.push(rows.slice(i, i + size));
+    }
+  }
+  return chunks;
 }
 
 /**
@@ -337,9 +357,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     // A move due goes first: should it fail, nothing of this batch is stored.
     this.recentEvents ??= await this.countRecentEvents();
     if (this.recentEvents >= this.moveEventsAt) await this.moveRecentEvents();
-    const stored = this.sqlite
-      ? await this.insertEventsSqlite(byCaller)
-      : await this.insertEventsPostgres(byCaller);
+    const stored = await this.insertEvents(byCaller);
     for (const n of stored) this.recentEvents += n;
     return batch.map(({ events }, caller) => ({
       stored: stored[caller],
@@ -348,45 +366,14 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   }
 
   /**
-   * Inserts each caller's rows with statements of their own, all in one
-   * transaction, and returns how many each stored: SQLite counts the rows an
-   * insert stored (`runSqliteWrites`), which is cheaper than returning them.
-   * The services of the events stored are marked stale by a trigger.
+   * Inserts all callers' rows in id order, in one transaction, and returns
+   * how many each caller stored. In id order, the primary key's index is
+   * written in order, and on PostgreSQL concurrent writers of the same ids
+   * wait for each other instead of deadlocking. The services of the events
+   * stored are marked stale: on SQLite by a trigger, on PostgreSQL by the
+   * insert statement itself.
    */
-  private async insertEventsSqlite(
-    byCaller: DoraEventRow[][],
-  ): Promise<number[]> {
-    const writes: Array<{ caller: number; sql: string; bindings: unknown[] }> =
-      [];
-    byCaller.forEach((rows, caller) => {
-      // In id order: the primary key's index is written in order.
-      rows.sort((a, b) => byId(a.id, b.id));
-      for (let i = 0; i < rows.length; i += this.chunk) {
-        const chunk = rows.slice(i, i + this.chunk);
-        writes.push({
-          caller,
-          ...sqliteInsert(RECENT, chunk, {
-            ignoreConflictOn: 'id',
-            unlessIn: TABLE,
-          }),
-        });
-      }
-    });
-    const stored = byCaller.map(() => 0);
-    const changes = await runSqliteWrites(this.db, writes);
-    changes.forEach((n, i) => {
-      stored[writes[i].caller] += n;
-    });
-    return stored;
-  }
-
-  /**
-   * Inserts all callers' rows in id order, in statements of `PG_CHUNK` rows,
-   * in one transaction, and returns how many each caller stored.
-   */
-  private async insertEventsPostgres(
-    byCaller: DoraEventRow[][],
-  ): Promise<number[]> {
+  private async insertEvents(byCaller: DoraEventRow[][]): Promise<number[]> {
     const callerOf = new Map<string, number>();
     const rows: DoraEventRow[] = [];
     byCaller.forEach((own, caller) => {
@@ -395,19 +382,44 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         rows.push(row);
       }
     });
-    // In id order, so concurrent writers of the same ids wait for each other
-    // instead of deadlocking.
     rows.sort((a, b) => byId(a.id, b.id));
     const stored = byCaller.map(() => 0);
+    const count = (ids: string[]) => {
+      for (const id of ids) stored[callerOf.get(id)!]++;
+    };
+    if (this.sqlite) {
+      // Many callers of one event each share a few statements, not one
+      // each, and the statements come in a few sizes, each prepared once.
+      // A statement of one caller's rows counts them; one of several
+      // callers' rows returns their ids, which costs more per row.
+      const writes = sqliteChunks(rows).map(chunk => {
+        const caller = callerOf.get(chunk[0].id)!;
+        const own = chunk.every(row => callerOf.get(row.id) === caller);
+        return {
+          caller: own ? caller : undefined,
+          ...sqliteInsert(RECENT, chunk, {
+            ignoreConflictOn: 'id',
+            unlessIn: TABLE,
+            returning: own ? undefined : 'id',
+          }),
+        };
+      });
+      const results = await runSqliteWrites(this.db, writes);
+      results.forEach(({ changes, returned }, i) => {
+        const caller = writes[i].caller;
+        if (caller === undefined) count(returned as string[]);
+        else stored[caller] += changes;
+      });
+      return stored;
+    }
     const token = randomUUID();
     const write = async (db: Knex) => {
       for (let i = 0; i < rows.length; i += this.chunk) {
-        const chunk = rows.slice(i, i + this.chunk);
         const inserted = await this.insertEventsStatement!(db, [
-          ...pgColumnArrays(RECENT, chunk),
+          ...pgColumnArrays(RECENT, rows.slice(i, i + this.chunk)),
           token,
         ]);
-        for (const { id } of inserted) stored[callerOf.get(id)!]++;
+        count(inserted.map(row => row.id));
       }
     };
     await this.db.transaction(async tx => {
@@ -441,7 +453,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     let moved: number;
     if (this.sqlite) {
       // One writer: nothing is stored between the copy and the delete.
-      [moved] = await runSqliteWrites(this.db, [
+      [{ changes: moved }] = await runSqliteWrites(this.db, [
         {
           sql: `insert into "${TABLE}" (${EVENT_COLUMNS})
                 select ${EVENT_COLUMNS} from "${RECENT}"

@@ -108,7 +108,11 @@ describe('runSqliteStatement', () => {
           { sql: two, bindings: ['a', at, true, 'c', at, false] },
           { sql: plain, bindings: ['b', at, true] },
         ]),
-      ).toEqual([2, 1, 0]);
+      ).toEqual([
+        { changes: 2, returned: [] },
+        { changes: 1, returned: [] },
+        { changes: 0, returned: [] },
+      ]);
       expect(await knex('t').orderBy('id')).toEqual([
         { id: 'a', at: at.valueOf(), flag: 1 },
         { id: 'b', at: at.valueOf(), flag: 0 },
@@ -116,6 +120,26 @@ describe('runSqliteStatement', () => {
       ]);
       // The trigger ran for each stored row, twice.
       expect(await knex('log').count({ n: '*' })).toEqual([{ n: 6 }]);
+    });
+
+    it('returns the values a write with a returning clause returned', async () => {
+      const knex = await init();
+      const two = `insert into "t" ("id","at","flag") values (?,?,?),(?,?,?) on conflict ("id") do nothing returning "id"`;
+      expect(
+        await runSqliteWrites(knex, [
+          { sql: two, bindings: ['a', 1, 0, 'b', 1, 0] },
+          // 'b' is stored already: only 'c' comes back.
+          { sql: two, bindings: ['b', 1, 0, 'c', 1, 0] },
+        ]),
+      ).toEqual([
+        { changes: 2, returned: ['a', 'b'] },
+        { changes: 1, returned: ['c'] },
+      ]);
+      expect(await knex('t').orderBy('id').pluck('id')).toEqual([
+        'a',
+        'b',
+        'c',
+      ]);
     });
 
     it('writes all or nothing', async () => {
@@ -135,7 +159,7 @@ describe('runSqliteStatement', () => {
       // The connection is usable afterwards, outside any transaction.
       expect(
         await runSqliteWrites(knex, [{ sql: plain, bindings: ['x', 1, 0] }]),
-      ).toEqual([1]);
+      ).toEqual([{ changes: 1, returned: [] }]);
       expect(await knex('t').pluck('id')).toEqual(['x']);
     });
 

@@ -7,6 +7,7 @@ type SqliteStatement = {
   readonly reader: boolean;
   all(...params: unknown[]): unknown[];
   run(...params: unknown[]): { changes: number };
+  pluck(toggle?: boolean): SqliteStatement;
 };
 type SqliteConnection = {
   prepare(sql: string): SqliteStatement;
@@ -47,25 +48,34 @@ export async function runSqliteStatement(
 
 /**
  * Runs the writes in one transaction of their own (a savepoint when `db` is
- * a transaction), as {@link runSqliteStatement} runs one, and returns how
- * many rows each inserted, updated or deleted itself; rows written by its
- * triggers, and rows an `on conflict do nothing` skipped, do not count.
+ * a transaction), as {@link runSqliteStatement} runs one, and returns for
+ * each how many rows it inserted, updated or deleted itself (rows written
+ * by its triggers, and rows an `on conflict do nothing` skipped, do not
+ * count) and, for a write with a `returning` clause, the values of the
+ * first column it returned, one per row.
  * better-sqlite3 is synchronous, so nothing else runs on the connection
- * between the first write and the commit. Counting beats a `returning`
- * clause, whose rows are built and copied into JavaScript one by one.
+ * between the first write and the commit. Counting is cheaper than a
+ * `returning` clause, whose rows are built and copied into JavaScript one
+ * by one.
  *
  * @internal
  */
 export async function runSqliteWrites(
   db: Knex,
   writes: Array<{ sql: string; bindings: unknown[] }>,
-): Promise<number[]> {
+): Promise<Array<{ changes: number; returned: unknown[] }>> {
   return withPooledConnection(db, (connection: SqliteConnection) =>
     connection.transaction(() =>
-      writes.map(
-        ({ sql, bindings }) =>
-          prepared(connection, sql).run(...bindings.map(toSqliteValue)).changes,
-      ),
+      writes.map(({ sql, bindings }) => {
+        const statement = prepared(connection, sql);
+        const values = bindings.map(toSqliteValue);
+        if (statement.reader) {
+          // Values, not row objects: cheaper to build and to read.
+          const returned = statement.pluck(true).all(...values);
+          return { changes: returned.length, returned };
+        }
+        return { changes: statement.run(...values).changes, returned: [] };
+      }),
     )(),
   );
 }

@@ -593,4 +593,49 @@ describe('DatabaseDoraEventStore', () => {
       expect(Number(n)).toBe(40);
     },
   );
+
+  // Ingest on PostgreSQL takes no lock of its own: its insert locks the
+  // recent table before it takes the snapshot it reads the large table
+  // with. So an insert that has to wait for a move sees what the move put
+  // into the large table, and stores none of it again.
+  it('stores nothing again that a move committed while its insert waited, on POSTGRES_16', async () => {
+    const COLUMNS =
+      'id, kind, entity_ref, match_key, occurred_at, payload, received_at';
+    const { knex, store } = await createStore('POSTGRES_16');
+    const ref = 'component:default/payments';
+    const at = new Date('2026-11-20T00:00:00Z');
+    const event = {
+      ...deploy('w1', '2026-11-10T10:00:00.000Z'),
+      entityRef: ref,
+    };
+    expect(await store.ingest([event], at)).toEqual({
+      stored: 1,
+      duplicates: 0,
+    });
+
+    // A move, as another replica runs it, held open.
+    const move = await knex.transaction();
+    await move.raw(
+      'LOCK TABLE golden_paths_dora_recent_events IN EXCLUSIVE MODE',
+    );
+    await move.raw(
+      `WITH moved AS (DELETE FROM golden_paths_dora_recent_events RETURNING ${COLUMNS})
+       INSERT INTO golden_paths_dora_events (${COLUMNS}) SELECT ${COLUMNS} FROM moved`,
+    );
+    const again = store.ingest([event], at);
+    // Wait until the insert waits for the move's lock.
+    for (let waiting = 0; waiting === 0; ) {
+      const [{ n }] = await knex('pg_locks')
+        .where({ granted: false, locktype: 'relation' })
+        .count({ n: '*' });
+      waiting = Number(n);
+      if (waiting === 0) await new Promise(r => setTimeout(r, 10));
+    }
+    await move.commit();
+
+    expect(await again).toEqual({ stored: 0, duplicates: 1 });
+    expect(await knex('golden_paths_dora_all_events').pluck('id')).toEqual([
+      'json:w1',
+    ]);
+  });
 });

@@ -422,15 +422,13 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         count(inserted.map(row => row.id));
       }
     };
-    await this.db.transaction(async tx => {
-      // Taken before the insert starts, so that a move (which takes the
-      // table in a mode that excludes this one) has either committed before
-      // the insert looks for its ids in the large table, or starts after
-      // this transaction commits. Without it, an insert that started while
-      // a move ran could miss an id the move put there, and store it again.
-      await tx.raw(`LOCK TABLE "${RECENT}" IN ROW EXCLUSIVE MODE`);
-      await write(tx);
-    });
+    // No lock of its own: each insert locks the recent table (in a mode a
+    // move's excludes) before it takes the snapshot it looks for its ids in
+    // the large table with. So a move has either committed before that, or
+    // waits for this to commit; an insert never misses an id a move put
+    // there (tested). A group commit is one statement, its own transaction.
+    if (rows.length <= this.chunk) await write(this.db);
+    else await this.db.transaction(write);
     return stored;
   }
 
@@ -465,7 +463,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     } else {
       moved = await this.db.transaction(async tx => {
         // Waits for the ingest transactions under way, and holds new ones
-        // until the move commits (see `insertEventsPostgres`); reads go on.
+        // until the move commits (see `insertEvents`); reads go on.
         await tx.raw(`LOCK TABLE "${RECENT}" IN EXCLUSIVE MODE`);
         const result = await tx.raw(
           `WITH moved AS (DELETE FROM "${RECENT}" RETURNING ${EVENT_COLUMNS})

@@ -269,6 +269,72 @@ describe('DatabaseDoraEventStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'matches many keys at once, in both event tables, and marks only those services stale, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDoraEventStore.create({
+        database: mockServices.database({ knex }),
+        moveEventsAt: 4,
+      });
+      const at = new Date('2026-11-20T00:00:00Z');
+      const keyed = (id: string, key: string) => ({
+        ...deploy(id, '2026-11-10T10:00:00.000Z'),
+        matchKey: key,
+      });
+      // Four unmatched events, moved into the large table by the next
+      // ingest, which leaves its own two recent.
+      await store.ingest(
+        [
+          keyed('a1', 'k0'),
+          keyed('a2', 'k1'),
+          keyed('a3', 'k1'),
+          keyed('a4', 'kx'),
+        ],
+        at,
+      );
+      await store.ingest([keyed('b1', 'k1'), keyed('b2', 'k599')], at);
+      const [{ n }] = await knex('golden_paths_dora_recent_events').count({
+        n: '*',
+      });
+      expect(Number(n)).toBe(2);
+      // Unmatched events mark no service stale.
+      expect(await store.listStale()).toEqual([]);
+
+      // More keys than one statement takes; most match nothing.
+      const keys = new Map(
+        Array.from({ length: 600 }, (_, i) => [
+          `k${i}`,
+          `component:default/s-${i}`,
+        ]),
+      );
+      expect(await store.rematch(keys)).toBe(5);
+      expect(await store.listUnmatchedKeys()).toEqual(['kx']);
+      expect((await store.listStale()).map(s => s.entityRef).sort()).toEqual([
+        'component:default/s-0',
+        'component:default/s-1',
+        'component:default/s-599',
+      ]);
+      expect(
+        (
+          await store.listAllForEntities([
+            'component:default/s-0',
+            'component:default/s-1',
+            'component:default/s-599',
+          ])
+        )
+          .map(e => `${e.id} ${e.entityRef}`)
+          .sort(),
+      ).toEqual([
+        'json:a1 component:default/s-0',
+        'json:a2 component:default/s-1',
+        'json:a3 component:default/s-1',
+        'json:b1 component:default/s-1',
+        'json:b2 component:default/s-599',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'lists every deployment of one service, however old, on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -744,14 +744,29 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       }
       let matched = 0;
       const changed = new Set<string>();
-      for (const [matchKey, entityRef] of entityRefByMatchKey) {
+      const pairs = [...entityRefByMatchKey];
+      // One update per table and chunk of keys, through the index of
+      // unmatched events; each returns the service of every event it matched.
+      // (A VALUES list read as a table names its columns column1, column2.)
+      for (let i = 0; i < pairs.length; i += READ_CHUNK) {
+        const chunk = pairs.slice(i, i + READ_CHUNK);
+        const source = this.sqlite
+          ? `(values ${chunk.map(() => '(?, ?)').join(', ')}) as v`
+          : `unnest(?::text[], ?::text[]) as v (column1, column2)`;
+        const bindings = this.sqlite
+          ? chunk.flat()
+          : [chunk.map(([key]) => key), chunk.map(([, ref]) => ref)];
         for (const table of [TABLE, RECENT]) {
-          const count = await tx<DoraEventRow>(table)
-            .whereNull('entity_ref')
-            .where('match_key', matchKey)
-            .update({ entity_ref: entityRef });
-          if (count > 0) changed.add(entityRef);
-          matched += count;
+          const rows: Array<{ entity_ref: string }> = await tx
+            .raw(
+              `update "${table}" as e set entity_ref = v.column2 from ${source}
+               where e.entity_ref is null and e.match_key = v.column1
+               returning entity_ref`,
+              bindings,
+            )
+            .then(result => (this.sqlite ? result : result.rows));
+          for (const row of rows) changed.add(row.entity_ref);
+          matched += rows.length;
         }
       }
       await this.markStale(tx, [...changed]);

@@ -267,10 +267,10 @@ export class DatabaseDoraEventStore implements DoraEventStore {
 
   /**
    * On PostgreSQL, the insert of events, one text for any number of rows
-   * (the rows go as one array per column). An id already stored is ignored (the primary key
-   * decides) and returns nothing; the insert feeds the upsert that marks the
-   * services of the events stored stale, in code-point order as `markStale`
-   * locks them. Returns the ids stored.
+   * (the rows go as one array per column). An id already stored is ignored
+   * (the primary key decides) and returns nothing; the insert feeds the
+   * upsert that marks the services of the events stored stale, in
+   * code-point order as `markStale` locks them. Returns the ids stored.
    */
   private readonly insertEventsStatement?: (
     db: Knex,

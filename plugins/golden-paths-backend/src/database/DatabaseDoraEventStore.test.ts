@@ -689,14 +689,17 @@ describe('DatabaseDoraEventStore', () => {
        INSERT INTO golden_paths_dora_events (${COLUMNS}) SELECT ${COLUMNS} FROM moved`,
     );
     const again = store.ingest([event], at);
-    // Wait until the insert waits for the move's lock.
-    for (let waiting = 0; waiting === 0; ) {
-      const [{ n }] = await knex('pg_locks')
-        .where({ granted: false, locktype: 'relation' })
-        .count({ n: '*' });
-      waiting = Number(n);
-      if (waiting === 0) await new Promise(r => setTimeout(r, 10));
-    }
+    // Wait until the insert waits for the move's lock on the recent table.
+    const waiting = async () => {
+      const { rows } = await knex.raw(
+        `SELECT count(*)::int AS n FROM pg_locks
+         WHERE NOT granted AND database = (
+           SELECT oid FROM pg_database WHERE datname = current_database()
+         ) AND relation = 'golden_paths_dora_recent_events'::regclass`,
+      );
+      return rows[0].n > 0;
+    };
+    while (!(await waiting())) await new Promise(r => setTimeout(r, 10));
     await move.commit();
 
     expect(await again).toEqual({ stored: 0, duplicates: 1 });

@@ -744,34 +744,59 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       }
       let matched = 0;
       const changed = new Set<string>();
-      const pairs = [...entityRefByMatchKey];
-      // One update per table and chunk of keys, through the index of
-      // unmatched events; each returns the service of every event it matched.
-      // (A VALUES list read as a table names its columns column1, column2.)
-      for (let i = 0; i < pairs.length; i += READ_CHUNK) {
-        const chunk = pairs.slice(i, i + READ_CHUNK);
-        const source = this.sqlite
-          ? `(values ${chunk.map(() => '(?, ?)').join(', ')}) as v`
-          : `unnest(?::text[], ?::text[]) as v (column1, column2)`;
-        const bindings = this.sqlite
-          ? chunk.flat()
-          : [chunk.map(([key]) => key), chunk.map(([, ref]) => ref)];
+      const keys = [...entityRefByMatchKey.keys()];
+      for (let i = 0; i < keys.length; i += this.chunk) {
         for (const table of [TABLE, RECENT]) {
-          const rows: Array<{ entity_ref: string }> = await tx
-            .raw(
-              `update "${table}" as e set entity_ref = v.column2 from ${source}
-               where e.entity_ref is null and e.match_key = v.column1
-               returning entity_ref`,
-              bindings,
-            )
-            .then(result => (this.sqlite ? result : result.rows));
-          for (const row of rows) changed.add(row.entity_ref);
-          matched += rows.length;
+          // The keys this table holds unmatched events of (through its
+          // index of them); only those are updated, so every event matched
+          // is of a service marked stale below.
+          const found = (
+            await tx<DoraEventRow>(table)
+              .distinct('match_key')
+              .whereNull('entity_ref')
+              .whereIn('match_key', keys.slice(i, i + this.chunk))
+          ).map(row => row.match_key);
+          if (found.length === 0) continue;
+          matched += await this.matchUnmatched(
+            tx,
+            table,
+            found.map(key => [key, entityRefByMatchKey.get(key)!]),
+          );
+          for (const key of found) changed.add(entityRefByMatchKey.get(key)!);
         }
       }
       await this.markStale(tx, [...changed]);
       return matched;
     });
+  }
+
+  /**
+   * Sets the service of the unmatched events of `table` with these match
+   * keys, in one statement; returns how many events it matched.
+   */
+  private async matchUnmatched(
+    tx: Knex.Transaction,
+    table: string,
+    pairs: Array<[matchKey: string, entityRef: string]>,
+  ): Promise<number> {
+    const update = (source: string) =>
+      `update "${table}" as e set entity_ref = v.column2 from ${source}
+       where e.entity_ref is null and e.match_key = v.column1`;
+    if (this.sqlite) {
+      // A VALUES list read as a table names its columns column1, column2.
+      const [{ changes }] = await runSqliteWrites(tx, [
+        {
+          sql: update(`(values ${pairs.map(() => '(?, ?)').join(', ')}) as v`),
+          bindings: pairs.flat(),
+        },
+      ]);
+      return changes;
+    }
+    const result = await tx.raw(
+      update('unnest(?::text[], ?::text[]) as v (column1, column2)'),
+      [pairs.map(([key]) => key), pairs.map(([, ref]) => ref)],
+    );
+    return result.rowCount as number;
   }
 }
 

@@ -50,6 +50,8 @@ const SQLITE_CHUNKS = [SQLITE_CHUNK, 100, 25, 5, 1];
  * to rewrite few of their pages.
  */
 const MOVE_EVENTS_AT = 200_000;
+/** PostgreSQL's memory for sorting a move (its default is 4 MB). */
+const MOVE_WORK_MEM = '256MB';
 
 /**
  * PostgreSQL column types of the tables written in bulk, in insert order,
@@ -465,11 +467,20 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         // Waits for the ingest transactions under way, and holds new ones
         // until the move commits (see `insertEvents`); reads go on.
         await tx.raw(`LOCK TABLE "${RECENT}" IN EXCLUSIVE MODE`);
+        // The sort of a move's events in memory, not in temporary files.
+        await tx.raw(`SET LOCAL work_mem = '${MOVE_WORK_MEM}'`);
         const result = await tx.raw(
-          `WITH moved AS (DELETE FROM "${RECENT}" RETURNING ${EVENT_COLUMNS})
-           INSERT INTO "${TABLE}" (${EVENT_COLUMNS})
-           SELECT ${EVENT_COLUMNS} FROM moved ORDER BY entity_ref, occurred_at`,
+          `INSERT INTO "${TABLE}" (${EVENT_COLUMNS})
+           SELECT ${EVENT_COLUMNS} FROM "${RECENT}"
+           ORDER BY entity_ref, occurred_at`,
         );
+        // Emptied, not deleted row by row: a DELETE leaves every moved row
+        // dead in the table and its indexes until a VACUUM, and without
+        // autovacuum the recent table would grow by a move's worth each
+        // time. TRUNCATE waits for the reads under way and holds new ones
+        // for the instant until the commit; a read that waited takes its
+        // snapshot after it, so it finds the events in the large table.
+        await tx.raw(`TRUNCATE "${RECENT}"`);
         return result.rowCount as number;
       });
     }

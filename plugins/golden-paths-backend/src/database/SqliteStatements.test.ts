@@ -142,6 +142,19 @@ describe('runSqliteStatement', () => {
       ]);
     });
 
+    it('returns rows to runSqliteStatement for a text it returned values of', async () => {
+      const knex = await init();
+      // One statement per text and connection, shared by both helpers.
+      const one = 'insert into "t" ("id") values (?) returning "id"';
+      expect(
+        await runSqliteWrites(knex, [{ sql: one, bindings: ['a'] }]),
+      ).toEqual([{ changes: 1, returned: ['a'] }]);
+      expect(await runSqliteStatement(knex, one, ['b'])).toEqual([{ id: 'b' }]);
+      expect(
+        await runSqliteWrites(knex, [{ sql: one, bindings: ['c'] }]),
+      ).toEqual([{ changes: 1, returned: ['c'] }]);
+    });
+
     it('writes all or nothing', async () => {
       const knex = await init();
       await expect(

@@ -37,13 +37,11 @@ export async function runSqliteStatement(
   sql: string,
   bindings: unknown[],
 ): Promise<any[]> {
-  return withPooledConnection(db, (connection: SqliteConnection) => {
-    const statement = prepared(connection, sql);
-    const values = bindings.map(toSqliteValue);
-    if (statement.reader) return statement.all(...values);
-    statement.run(...values);
-    return [];
-  });
+  return withPooledConnection(
+    db,
+    (connection: SqliteConnection) =>
+      execute(connection, sql, bindings, { pluck: false }).rows,
+  );
 }
 
 /**
@@ -67,17 +65,35 @@ export async function runSqliteWrites(
   return withPooledConnection(db, (connection: SqliteConnection) =>
     connection.transaction(() =>
       writes.map(({ sql, bindings }) => {
-        const statement = prepared(connection, sql);
-        const values = bindings.map(toSqliteValue);
-        if (statement.reader) {
-          // Values, not row objects: cheaper to build and to read.
-          const returned = statement.pluck(true).all(...values);
-          return { changes: returned.length, returned };
-        }
-        return { changes: statement.run(...values).changes, returned: [] };
+        // Values, not row objects: cheaper to build and to read.
+        const { changes, rows } = execute(connection, sql, bindings, {
+          pluck: true,
+        });
+        return { changes, returned: rows };
       }),
     )(),
   );
+}
+
+/**
+ * Runs `sql` with its statement prepared once per connection: a statement
+ * that returns rows gives them (each row's first value with `pluck`, set on
+ * every run, since the statement is shared), any other how many rows it
+ * changed.
+ */
+function execute(
+  connection: SqliteConnection,
+  sql: string,
+  bindings: unknown[],
+  options: { pluck: boolean },
+): { changes: number; rows: any[] } {
+  const statement = prepared(connection, sql);
+  const values = bindings.map(toSqliteValue);
+  if (statement.reader) {
+    const rows = statement.pluck(options.pluck).all(...values);
+    return { changes: rows.length, rows };
+  }
+  return { changes: statement.run(...values).changes, rows: [] };
 }
 
 /** The statement for `sql` on this connection, prepared on first use. */

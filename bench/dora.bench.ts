@@ -16,16 +16,19 @@
  * out the facts of every service the load made stale (`DoraService.refreshFacts`,
  * what the plugin's background task runs), and times each query over HTTP
  * next to the bare SQL aggregate of the facts it reads, on the same data.
- * Last, on the largest table, ingest through `POST /events`: single events
- * from 50 concurrent callers, then batches of 1,000 from 10, sent by
- * autocannon in a worker thread (lib/workerClient.ts); the events stored are
- * counted in the table.
+ * Last, on the largest table, ingest through `POST /events` of the plugin
+ * served by a process of its own (lib/loadServer.ts): single events from 50
+ * concurrent callers, then batches of 1,000 from 10, sent by autocannon in a
+ * worker thread (lib/workerClient.ts); the events stored are counted in the
+ * table, and the server process's CPU time is read before and after.
  *
  * Sizes: PAVED_BENCH_SIZES=100k,1m,3m (deployments; default 100k,300k).
  * Engines: PAVED_BENCH_ENGINES=sqlite,postgres (default both).
  * Services: PAVED_BENCH_SERVICES (default 30000); for ingest,
  * PAVED_BENCH_INGEST_SERVICES (default 30000). Ingest volume:
  * PAVED_BENCH_SINGLE_EVENTS (default 30000), PAVED_BENCH_BATCHES (default 200).
+ * Profiles: PAVED_BENCH_PROFILE=/tmp/profiles writes the ingest server's CPU
+ * profile of each ingest row to that folder.
  *
  * Run: `npm run bench -- dora`
  */
@@ -36,6 +39,7 @@ import { ComplianceStore } from '../plugins/golden-paths-backend/src/database/Co
 import { DoraService } from '../plugins/golden-paths-backend/src/services/DoraService';
 import { startBenchPlugin } from './lib/benchPlugin';
 import { Knex } from 'knex';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DatabaseDoraEventStore } from '../plugins/golden-paths-backend/src/database/DatabaseDoraEventStore';
 import { seededRandom } from './lib/catalogGenerator';
@@ -55,6 +59,7 @@ import {
 } from './lib/doraGenerator';
 import { machineInfo, markdownTable, runBench } from './lib/report';
 import { formatMs } from './lib/timing';
+import { startServerProcess } from './lib/serverProcess';
 import { WorkerClient } from './lib/workerClient';
 
 const SIZES = (process.env.PAVED_BENCH_SIZES ?? '100k,300k')
@@ -76,6 +81,7 @@ const BATCH_CALLERS = 10;
 const INGEST_SERVICES = Number(
   process.env.PAVED_BENCH_INGEST_SERVICES ?? 30_000,
 );
+const PROFILE_DIR = process.env.PAVED_BENCH_PROFILE;
 
 function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
@@ -114,6 +120,8 @@ type IngestRow = {
   stored: number;
   errors: number;
   ms: number;
+  /** The server process's CPU time (user + system) over the round. */
+  serverCpuMicros: number;
   latencies: number[];
   target: number;
 };
@@ -181,7 +189,8 @@ async function benchEngine(
     engine,
     'paved_bench_dora',
   );
-  let backend = await startBenchPlugin(catalog.entities, db.knex);
+  const backend = await startBenchPlugin(catalog.entities, db.knex);
+  let stopBackend = () => backend.stop();
   try {
     let base = `http://127.0.0.1:${backend.server.port()}/api/golden-paths`;
     const sweep = await fetch(`${base}/admin/sweep`, {
@@ -347,15 +356,18 @@ async function benchEngine(
     // first INGEST_SERVICES services of the whole catalog (indexed lookups,
     // see lib/indexedCatalog.ts).
     process.stderr.write(`dora bench: ${engine}: ingest…\n`);
-    await backend.stop();
-    const ingestIds = new Set(catalog.doraIds.slice(0, INGEST_SERVICES));
-    const ingestEntities = catalog.entities.filter(
-      e =>
-        e.kind !== 'Component' ||
-        ingestIds.has(String(e.metadata.annotations?.['paved.dev/dora-id'])),
-    );
-    backend = await startBenchPlugin(ingestEntities, db.knex);
-    base = `http://127.0.0.1:${backend.server.port()}/api/golden-paths`;
+    await stopBackend();
+    // The server of this phase is a process of its own (lib/loadServer.ts),
+    // as in load.bench.ts: this process's heap holds the bench's catalog,
+    // results and request bodies, whose garbage collection would otherwise
+    // be the server's. Its catalog is the first INGEST_SERVICES services of
+    // this one (the generator names them by number); the sweep's rows are in
+    // the database already.
+    const server = await startServerProcess(INGEST_SERVICES, db.connection, {
+      sweep: false,
+    });
+    stopBackend = server.stop;
+    base = `http://127.0.0.1:${server.port}/api/golden-paths`;
     const idPrefix = `ingest-${engine}-${Date.now()}`;
     const recent = (i: number) => new Date(now.getTime() - (i % 1000) * 60_000);
     // The client runs in a worker thread (lib/workerClient.ts), so the
@@ -383,10 +395,20 @@ async function benchEngine(
       target: number,
       prefix: string,
     ) => {
+      const bodies = posts(requests, bodyOf);
+      const cpuBefore = await server.cpuMicros(PROFILE_DIR && 'start');
       const { samples, errors, seconds, firstError } = await client.fire(
-        posts(requests, bodyOf),
+        bodies,
         concurrency,
       );
+      const serverCpu =
+        (await server.cpuMicros(
+          PROFILE_DIR &&
+            path.resolve(
+              PROFILE_DIR,
+              `dora-${engine}-ingest-${out.ingest.length + 1}.cpuprofile`,
+            ),
+        )) - cpuBefore;
       out.ingest.push({
         engine,
         tableRows: rows,
@@ -396,6 +418,7 @@ async function benchEngine(
         stored: await storedWith(prefix),
         errors,
         ms: seconds * 1000,
+        serverCpuMicros: serverCpu,
         latencies: samples,
         target,
       });
@@ -441,7 +464,7 @@ async function benchEngine(
       await client.close();
     }
   } finally {
-    await backend.stop();
+    await stopBackend();
     await db.drop();
   }
 }
@@ -531,7 +554,7 @@ async function main() {
       }),
     ),
     '',
-    `Ingest through \`POST /api/golden-paths/events\` over loopback HTTP (autocannon in a worker thread; stored = rows counted in the table), into the largest table above, services from a catalog of ${INGEST_SERVICES}; every event new:`,
+    `Ingest through \`POST /api/golden-paths/events\` over loopback HTTP (the server in a process of its own, autocannon in a worker thread of this one; stored = rows counted in the table; server CPU = the server process's user and system time over the round, which includes the database's work on SQLite but not on PostgreSQL), into the largest table above, services from a catalog of ${INGEST_SERVICES}; every event new:`,
     '',
     markdownTable(
       [
@@ -546,6 +569,7 @@ async function main() {
         'request p50 ms',
         'request p95 ms',
         'request p99 ms',
+        'server CPU µs per event',
         'target',
         'within target',
       ],
@@ -564,6 +588,7 @@ async function main() {
           formatMs(percentile(l, 0.5)),
           formatMs(percentile(l, 0.95)),
           formatMs(percentile(l, 0.99)),
+          r.stored > 0 ? (r.serverCpuMicros / r.stored).toFixed(0) : '–',
           `${r.target.toLocaleString('en-US')} events/s`,
           rate >= r.target && r.errors === 0 && r.stored === r.events
             ? 'yes'

@@ -27,7 +27,6 @@
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -41,6 +40,7 @@ import {
 import { generateDoraCatalog, plainDeployment } from './lib/doraGenerator';
 import { envNumbers } from './lib/env';
 import { runLoad } from './lib/loadClient.cjs';
+import { startServerProcess } from './lib/serverProcess';
 import { machineInfo, markdownTable, runBench } from './lib/report';
 import { formatMs } from './lib/timing';
 
@@ -114,48 +114,6 @@ function machineCpu(): { busy: number; steal: number } | undefined {
   };
 }
 
-/** Starts lib/loadServer.ts in a child process; resolves once it is ready. */
-async function startServer(services: number, db: object) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'lib', 'loadServer.ts')],
-    {
-      env: {
-        ...process.env,
-        PAVED_LOAD_SERVICES: String(services),
-        PAVED_LOAD_DB: JSON.stringify(db),
-      },
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', chunk => {
-      buffered += chunk;
-      const m = /ready (\d+)/.exec(buffered);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', code => reject(new Error(`server exited with ${code}`)));
-  });
-  return {
-    port,
-    /** The server's CPU time so far (user + system), in microseconds. */
-    cpuMicros: (profile?: string) =>
-      new Promise<number>(resolve => {
-        child.once('message', usage => {
-          const { user, system } = usage as NodeJS.CpuUsage;
-          resolve(user + system);
-        });
-        child.send({ profile });
-      }),
-    stop: () =>
-      new Promise<void>(resolve => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 function run(
   url: string,
   connections: number,
@@ -180,7 +138,7 @@ async function main() {
       process.stderr.write(`load bench: ${engine}, ${services} services…\n`);
       const catalog = generateDoraCatalog(services);
       const db = await createBenchDatabase(engine, 'paved_bench_load');
-      const server = await startServer(services, db.connection);
+      const server = await startServerProcess(services, db.connection);
       try {
         const url = `http://127.0.0.1:${server.port}`;
         const api = '/api/golden-paths';

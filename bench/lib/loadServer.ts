@@ -3,7 +3,8 @@
  * in a child process so the load generator does not share its event loop.
  * Reads PAVED_LOAD_SERVICES (catalog size) and PAVED_LOAD_DB (a knex config,
  * JSON), starts the real plugin with `startTestBackend` on that database and
- * the seeded catalog of lib/doraGenerator, runs the compliance sweep, then
+ * the seeded catalog of lib/doraGenerator, runs the compliance sweep (unless
+ * PAVED_LOAD_SWEEP is 0: the database has its rows already), then
  * prints `ready <port>` and serves until killed, answering each IPC message
  * with its CPU usage so far.
  */
@@ -20,15 +21,17 @@ async function main() {
   const catalog = generateDoraCatalog(services);
   const backend = await startBenchPlugin(catalog.entities, knex);
   const port = backend.server.port();
-  const sweep = await fetch(
-    `http://127.0.0.1:${port}/api/golden-paths/admin/sweep`,
-    {
-      method: 'POST',
-      headers: { authorization: `Bearer ${mockCredentials.user.token()}` },
-    },
-  );
-  if (!sweep.ok)
-    throw new Error(`sweep: ${sweep.status} ${await sweep.text()}`);
+  if (process.env.PAVED_LOAD_SWEEP !== '0') {
+    const sweep = await fetch(
+      `http://127.0.0.1:${port}/api/golden-paths/admin/sweep`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${mockCredentials.user.token()}` },
+      },
+    );
+    if (!sweep.ok)
+      throw new Error(`sweep: ${sweep.status} ${await sweep.text()}`);
+  }
   // The load bench asks, before and after each row, how much CPU this
   // process has used: server CPU per request is steadier than throughput on
   // a machine shared with the load generator.

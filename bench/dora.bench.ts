@@ -190,7 +190,7 @@ async function benchEngine(
     'paved_bench_dora',
   );
   const backend = await startBenchPlugin(catalog.entities, db.knex);
-  let stopBackend = () => backend.stop();
+  let stopBackend: () => Promise<void> = () => backend.stop();
   try {
     let base = `http://127.0.0.1:${backend.server.port()}/api/golden-paths`;
     const sweep = await fetch(`${base}/admin/sweep`, {
@@ -357,6 +357,7 @@ async function benchEngine(
     // see lib/indexedCatalog.ts).
     process.stderr.write(`dora bench: ${engine}: ingest…\n`);
     await stopBackend();
+    stopBackend = async () => {};
     // The server of this phase is a process of its own (lib/loadServer.ts),
     // as in load.bench.ts: this process's heap holds the bench's catalog,
     // results and request bodies, whose garbage collection would otherwise

@@ -59,6 +59,11 @@ export async function startServerProcess(
       }),
     stop: () =>
       new Promise<void>(resolve => {
+        // A server that has exited already (it crashed) has nothing to stop.
+        if (child.exitCode !== null || child.signalCode !== null) {
+          resolve();
+          return;
+        }
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

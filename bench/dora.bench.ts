@@ -361,9 +361,19 @@ async function benchEngine(
     // The server of this phase is a process of its own (lib/loadServer.ts),
     // as in load.bench.ts: this process's heap holds the bench's catalog,
     // results and request bodies, whose garbage collection would otherwise
-    // be the server's. Its catalog is the first INGEST_SERVICES services of
-    // this one (the generator names them by number); the sweep's rows are in
-    // the database already.
+    // be the server's. Its catalog must hold the dora ids the events name,
+    // the first INGEST_SERVICES of this one: otherwise every event would be
+    // stored unmatched, a cheaper path than the one measured. The sweep's
+    // rows are in the database already.
+    const served = generateDoraCatalog(INGEST_SERVICES).doraIds;
+    if (
+      served.length !== INGEST_SERVICES ||
+      served.some((id, i) => id !== catalog.doraIds[i])
+    ) {
+      throw new Error(
+        `PAVED_BENCH_INGEST_SERVICES: the ingest server's catalog of ${INGEST_SERVICES} services is not the first ${INGEST_SERVICES} of the bench's ${catalog.doraIds.length}`,
+      );
+    }
     const server = await startServerProcess(INGEST_SERVICES, db.connection, {
       sweep: false,
     });

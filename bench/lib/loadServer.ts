@@ -1,6 +1,8 @@
 /**
- * The golden-paths plugin as a server of its own, for the load benchmark: run
- * in a child process so the load generator does not share its event loop.
+ * The golden-paths plugin as a server of its own, for load.bench.ts and the
+ * ingest rows of dora.bench.ts (started by lib/serverProcess.ts): run in a
+ * child process so the load generator shares neither its event loop nor its
+ * heap.
  * Reads PAVED_LOAD_SERVICES (catalog size) and PAVED_LOAD_DB (a knex config,
  * JSON), starts the real plugin with `startTestBackend` on that database and
  * the seeded catalog of lib/doraGenerator, runs the compliance sweep (unless

@@ -21,7 +21,7 @@ describe('DatabaseTemplateVersionStore', () => {
     return { knex, store };
   }
 
-  it('puts a new SQLite file in write-ahead-log mode with 16 KiB pages, and the data survives reopening', async () => {
+  it('puts a new SQLite file in write-ahead-log mode with 16 KiB pages and temporary files in memory, and the data survives reopening', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-wal-'));
     const open = () =>
       knexFactory({
@@ -38,6 +38,9 @@ describe('DatabaseTemplateVersionStore', () => {
       expect(mode).toBe('wal');
       const [{ page_size: pageSize }] = await first.raw('PRAGMA page_size');
       expect(pageSize).toBe(16384);
+      // 2: temporary files (statement journals, large sorts) in memory.
+      const [{ temp_store: tempStore }] = await first.raw('PRAGMA temp_store');
+      expect(tempStore).toBe(2);
       await store.recordVersions(
         [
           {

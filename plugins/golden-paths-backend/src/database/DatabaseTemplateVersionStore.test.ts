@@ -69,6 +69,42 @@ describe('DatabaseTemplateVersionStore', () => {
     }
   });
 
+  it('applies the per-connection SQLite settings to a connection the pool creates later', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-pool-'));
+    // A pool that closes its idle connection at once: the next query runs
+    // on a new one.
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'golden-paths.sqlite') },
+      useNullAsDefault: true,
+      pool: { min: 0, max: 1, idleTimeoutMillis: 1, reapIntervalMillis: 5 },
+    });
+    try {
+      await DatabaseTemplateVersionStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const first = await knex.client.acquireConnection();
+      await knex.client.releaseConnection(first);
+      let next = first;
+      for (let i = 0; i < 100 && next === first; i++) {
+        await new Promise(resolve => setTimeout(resolve, 10));
+        next = await knex.client.acquireConnection();
+        await knex.client.releaseConnection(next);
+      }
+      expect(next).not.toBe(first);
+      expect(await knex.raw('PRAGMA temp_store')).toEqual([{ temp_store: 2 }]);
+      expect(await knex.raw('PRAGMA synchronous')).toEqual([
+        { synchronous: 1 },
+      ]);
+      expect(await knex.raw('PRAGMA cache_size')).toEqual([
+        { cache_size: -65536 },
+      ]);
+    } finally {
+      await knex.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each(databases.eachSupportedId())(
     'records each version once and keeps when it was first seen, on %p',
     async databaseId => {

@@ -28,6 +28,53 @@ type TemplateVersionRow = {
 };
 
 /**
+ * Settings SQLite keeps per connection, not in the file.
+ */
+const SQLITE_CONNECTION_PRAGMAS = [
+  // In WAL mode NORMAL syncs at checkpoints, not at every commit; a commit
+  // survives the process crashing, only a power loss may take back the
+  // last ones. PostgreSQL is the choice where that matters.
+  'synchronous = NORMAL',
+  // 64 MiB of page cache instead of 2: DORA tables of millions of rows
+  // otherwise read most index pages from the file again on every query.
+  'cache_size = -65536',
+  // Temporary files in memory. Inside a transaction, each insert of several
+  // rows keeps the pages it changes in a statement journal, to undo just
+  // that statement should it fail halfway; past 64 KiB (four pages) SQLite
+  // moves that journal to a file it creates and deletes again, once per
+  // group commit of ingest. In memory, the store spends about 17 µs of CPU
+  // per event on a group commit of 23 single events instead of 25
+  // (bench/README.md, "temporary files in memory"). Sorts too large for the
+  // cache (a move of recent DORA events) spill to memory as well.
+  'temp_store = MEMORY',
+];
+
+/** The knex instances whose pool already applies the settings. */
+const configuredPools = new WeakSet<Knex>();
+
+/**
+ * Applies {@link SQLITE_CONNECTION_PRAGMAS} to the connection `client` holds
+ * now and to each one its pool creates later (after an error, say), as
+ * Backstage's own SQLite connector turns on foreign keys.
+ */
+async function applySqliteConnectionSettings(client: Knex) {
+  for (const pragma of SQLITE_CONNECTION_PRAGMAS) {
+    await client.raw(`PRAGMA ${pragma}`);
+  }
+  if (configuredPools.has(client)) return;
+  configuredPools.add(client);
+  client.client.pool?.on(
+    'createSuccess',
+    (_id: unknown, connection: { pragma?: (source: string) => unknown }) => {
+      // better-sqlite3; another SQLite driver keeps the defaults.
+      for (const pragma of SQLITE_CONNECTION_PRAGMAS) {
+        connection.pragma?.(pragma);
+      }
+    },
+  );
+}
+
+/**
  * Runs the plugin's migrations unless the database service says to skip them.
  *
  * @internal
@@ -47,23 +94,7 @@ export async function migrateGoldenPathsDatabase(database: DatabaseService) {
     // It is a property of the file, so setting it again changes nothing;
     // an in-memory database keeps its own mode.
     await client.raw('PRAGMA journal_mode = WAL');
-    // In WAL mode NORMAL syncs at checkpoints, not at every commit; a commit
-    // survives the process crashing, only a power loss may take back the
-    // last ones. PostgreSQL is the choice where that matters.
-    await client.raw('PRAGMA synchronous = NORMAL');
-    // 64 MiB of page cache instead of 2: DORA tables of millions of rows
-    // otherwise read most index pages from the file again on every query.
-    await client.raw('PRAGMA cache_size = -65536');
-    // Temporary files in memory. Inside a transaction, each insert of
-    // several rows keeps the pages it changes in a statement journal, to
-    // undo just that statement should it fail halfway; past 64 KiB (four
-    // pages) SQLite moves that journal to a file it creates and deletes
-    // again, once per group commit of ingest. In memory, the store spends
-    // about 17 µs of CPU per event on a group commit of 23 single events
-    // instead of 25 (bench/README.md, "temporary files in memory"). Sorts
-    // too large for the cache (a move of recent DORA events) spill to
-    // memory as well.
-    await client.raw('PRAGMA temp_store = MEMORY');
+    await applySqliteConnectionSettings(client);
   }
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: migrationsDir });

@@ -38,14 +38,9 @@ const SQLITE_CONNECTION_PRAGMAS = [
   // 64 MiB of page cache instead of 2: DORA tables of millions of rows
   // otherwise read most index pages from the file again on every query.
   'cache_size = -65536',
-  // Temporary files in memory. Inside a transaction, each insert of several
-  // rows keeps the pages it changes in a statement journal, to undo just
-  // that statement should it fail halfway; past 64 KiB (four pages) SQLite
-  // moves that journal to a file it creates and deletes again, once per
-  // group commit of ingest. In memory, the store spends about 17 µs of CPU
-  // per event on a group commit of 23 single events instead of 25
-  // (bench/README.md, "temporary files in memory"). Sorts too large for the
-  // cache (a move of recent DORA events) spill to memory as well.
+  // Statement journals and large sorts in memory: on disk, each group
+  // commit of ingest created and deleted a file (bench/README.md,
+  // "temporary files in memory").
   'temp_store = MEMORY',
 ];
 

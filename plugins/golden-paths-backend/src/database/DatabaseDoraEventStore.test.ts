@@ -2,6 +2,7 @@ import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { DatabaseDoraEventStore } from './DatabaseDoraEventStore';
 import { DoraEvent } from './DoraEventStore';
 import { DoraFacts } from '@paved/backstage-plugin-golden-paths-common';
+import { Knex } from 'knex';
 
 jest.setTimeout(60_000);
 
@@ -23,6 +24,21 @@ const window = {
   from: '2026-11-01T00:00:00.000Z',
   to: '2026-12-01T00:00:00.000Z',
 };
+
+const COLUMNS =
+  'id, kind, entity_ref, match_key, occurred_at, payload, received_at';
+
+/** How many lock requests on `table` wait, in this database. */
+async function waitingFor(knex: Knex, table: string): Promise<number> {
+  const { rows } = await knex.raw(
+    `SELECT count(*)::int AS n FROM pg_locks
+     WHERE NOT granted AND database = (
+       SELECT oid FROM pg_database WHERE datname = current_database()
+     ) AND relation = ?::regclass`,
+    [table],
+  );
+  return rows[0].n;
+}
 
 describe('DatabaseDoraEventStore', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_16', 'SQLITE_3'] });
@@ -554,14 +570,16 @@ describe('DatabaseDoraEventStore', () => {
       expect(await rowsIn('golden_paths_dora_events')).toEqual([]);
 
       // Three are recent: this ingest moves them first, then stores its own.
+      // On PostgreSQL they may still be on their way, in the moving table.
       expect(
         await store.ingest([matched('d3', 14), matched('d1', 11)], at),
       ).toEqual({ stored: 1, duplicates: 1 });
-      expect(await rowsIn('golden_paths_dora_events')).toEqual([
-        'json:d1',
-        'json:d2',
-        'json:u1',
-      ]);
+      expect(
+        [
+          ...(await rowsIn('golden_paths_dora_events')),
+          ...(await rowsIn('golden_paths_dora_moving_events')),
+        ].sort(),
+      ).toEqual(['json:d1', 'json:d2', 'json:u1']);
       expect(await rowsIn('golden_paths_dora_recent_events')).toEqual([
         'json:d3',
       ]);
@@ -603,6 +621,8 @@ describe('DatabaseDoraEventStore', () => {
       );
       expect(await other.moveRecentEvents()).toBe(2);
       expect(await rowsIn('golden_paths_dora_recent_events')).toEqual([]);
+      expect(await rowsIn('golden_paths_dora_moving_events')).toEqual([]);
+      expect(await rowsIn('golden_paths_dora_events')).toHaveLength(5);
       expect(await store.listStale()).toEqual([]);
 
       // Matching later reaches events in both tables and marks the service.
@@ -661,12 +681,10 @@ describe('DatabaseDoraEventStore', () => {
   );
 
   // Ingest on PostgreSQL takes no lock of its own: its insert locks the
-  // recent table before it takes the snapshot it reads the large table
-  // with. So an insert that has to wait for a move sees what the move put
+  // tables it names before it takes the snapshot it looks for ids with. So
+  // an insert that has to wait for the end of a copy sees what the copy put
   // into the large table, and stores none of it again.
   it('stores nothing again that a move committed while its insert waited, on POSTGRES_16', async () => {
-    const COLUMNS =
-      'id, kind, entity_ref, match_key, occurred_at, payload, received_at';
     const { knex, store } = await createStore('POSTGRES_16');
     const ref = 'component:default/payments';
     const at = new Date('2026-11-20T00:00:00Z');
@@ -679,31 +697,35 @@ describe('DatabaseDoraEventStore', () => {
       duplicates: 0,
     });
 
-    // A move, as another replica runs it, held open.
-    const move = await knex.transaction();
-    await move.raw(
-      'LOCK TABLE golden_paths_dora_recent_events IN EXCLUSIVE MODE',
+    // A move as another replica runs it: the recent tables swapped, then
+    // the copy held open just before its commit.
+    await knex.transaction(async tx => {
+      for (const [from, to] of [
+        ['recent', 'swapping'],
+        ['moving', 'recent'],
+        ['swapping', 'moving'],
+      ]) {
+        await tx.raw(
+          `ALTER TABLE golden_paths_dora_${from}_events RENAME TO golden_paths_dora_${to}_events`,
+        );
+      }
+    });
+    const copy = await knex.transaction();
+    await copy.raw(
+      'LOCK TABLE golden_paths_dora_moving_events IN EXCLUSIVE MODE',
     );
-    await move.raw(
+    await copy.raw(
       `INSERT INTO golden_paths_dora_events (${COLUMNS})
-       SELECT ${COLUMNS} FROM golden_paths_dora_recent_events`,
+       SELECT ${COLUMNS} FROM golden_paths_dora_moving_events`,
     );
-    await move.raw('TRUNCATE golden_paths_dora_recent_events');
+    await copy.raw('TRUNCATE golden_paths_dora_moving_events');
     const again = store.ingest([event], at);
     const read = store.listAllForEntities([ref]);
-    // Wait until the insert and the read wait for the move's lock on the
-    // recent table.
-    const waiting = async () => {
-      const { rows } = await knex.raw(
-        `SELECT count(*)::int AS n FROM pg_locks
-         WHERE NOT granted AND database = (
-           SELECT oid FROM pg_database WHERE datname = current_database()
-         ) AND relation = 'golden_paths_dora_recent_events'::regclass`,
-      );
-      return rows[0].n >= 2;
-    };
-    while (!(await waiting())) await new Promise(r => setTimeout(r, 10));
-    await move.commit();
+    // Wait until the insert and the read wait for the copy's lock.
+    while ((await waitingFor(knex, 'golden_paths_dora_moving_events')) < 2) {
+      await new Promise(r => setTimeout(r, 10));
+    }
+    await copy.commit();
 
     expect(await again).toEqual({ stored: 0, duplicates: 1 });
     // The read that waited finds the event once, in the large table.
@@ -713,16 +735,78 @@ describe('DatabaseDoraEventStore', () => {
     ]);
   });
 
+  it('goes on storing events while a move copies into the large table, on POSTGRES_16', async () => {
+    const knex = await databases.init('POSTGRES_16');
+    const database = mockServices.database({ knex });
+    const store = await DatabaseDoraEventStore.create({
+      database,
+      moveEventsAt: 1,
+    });
+    const other = await DatabaseDoraEventStore.create({ database });
+    const ref = 'component:default/payments';
+    const at = new Date('2026-11-20T00:00:00Z');
+    const event = (id: string) => ({
+      ...deploy(id, '2026-11-10T10:00:00.000Z'),
+      entityRef: ref,
+    });
+    const rowsIn = async (table: string) =>
+      (await knex(table).select('id').orderBy('id')).map(r => r.id);
+    await store.ingest([event('e1')], at);
+
+    // The large table held, so that a copy into it waits.
+    const hold = await knex.transaction();
+    await hold.raw('LOCK TABLE golden_paths_dora_events IN SHARE MODE');
+    // A move is due: this ingest swaps the recent tables, stores its own
+    // event and answers without waiting for the copy.
+    expect(await store.ingest([event('e2')], at)).toEqual({
+      stored: 1,
+      duplicates: 0,
+    });
+    while ((await waitingFor(knex, 'golden_paths_dora_events')) < 1) {
+      await new Promise(r => setTimeout(r, 10));
+    }
+    // While the copy waits, ingest and reads go on, each event once.
+    expect(await other.ingest([event('e1'), event('e3')], at)).toEqual({
+      stored: 1,
+      duplicates: 1,
+    });
+    expect(await rowsIn('golden_paths_dora_moving_events')).toEqual([
+      'json:e1',
+    ]);
+    expect(await rowsIn('golden_paths_dora_recent_events')).toEqual([
+      'json:e2',
+      'json:e3',
+    ]);
+    expect((await other.listAllForEntities([ref])).map(e => e.id)).toEqual([
+      'json:e1',
+      'json:e2',
+      'json:e3',
+    ]);
+    await hold.commit();
+
+    // A whole move waits for the copy under way, then moves the rest.
+    expect(await store.moveRecentEvents()).toBe(2);
+    expect(await rowsIn('golden_paths_dora_events')).toEqual([
+      'json:e1',
+      'json:e2',
+      'json:e3',
+    ]);
+    expect(await rowsIn('golden_paths_dora_moving_events')).toEqual([]);
+    expect(await rowsIn('golden_paths_dora_recent_events')).toEqual([]);
+  });
+
   // Without autovacuum (as on this project's CI server), rows a move
   // deleted one by one would stay in the recent table's pages for good.
   it('leaves the recent table empty on disk after a move, on POSTGRES_16', async () => {
     const { knex, store } = await createStore('POSTGRES_16');
     const ref = 'component:default/payments';
     const at = new Date('2026-11-20T00:00:00Z');
+    // Both recent tables: a move swaps their names.
     const size = async () => {
       const { rows } = await knex.raw(
-        `SELECT pg_relation_size('golden_paths_dora_recent_events') AS heap,
-           pg_indexes_size('golden_paths_dora_recent_events') AS indexes`,
+        `SELECT sum(pg_relation_size(t)) AS heap, sum(pg_indexes_size(t)) AS indexes
+         FROM unnest(ARRAY['golden_paths_dora_recent_events',
+           'golden_paths_dora_moving_events']::regclass[]) AS t`,
       );
       return { heap: Number(rows[0].heap), indexes: Number(rows[0].indexes) };
     };

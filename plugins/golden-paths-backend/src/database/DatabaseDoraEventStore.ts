@@ -15,11 +15,20 @@ import {
   StoredDoraEvent,
 } from './DoraEventStore';
 
-// Events live in two tables, each event in one of them: new ones in RECENT,
-// small, moved in bulk into TABLE (see `moveRecentEvents`). ALL_EVENTS is the
-// view of both that every read goes through.
+// Events live in three tables, each event in one of them: new ones in
+// RECENT, small, moved in bulk into TABLE (see `moveRecentEvents`); on
+// PostgreSQL by way of MOVING, whose name RECENT's swaps with at a move.
+// ALL_EVENTS is the view of all three that every read goes through.
 const TABLE = 'golden_paths_dora_events';
 const RECENT = 'golden_paths_dora_recent_events';
+const MOVING = 'golden_paths_dora_moving_events';
+/** A name the swap of RECENT and MOVING passes through. */
+const SWAPPING = 'golden_paths_dora_swapping_events';
+/**
+ * The PostgreSQL advisory lock that moves hold, one at a time on a
+ * database: the bytes of "paved_mv" as a bigint.
+ */
+const MOVE_LOCK = '8097883782836612470';
 const ALL_EVENTS = 'golden_paths_dora_all_events';
 const EVENT_COLUMNS = [
   'id',
@@ -162,28 +171,31 @@ function sqliteChunks<T>(rows: T[]): T[][] {
 /**
  * The text of a PostgreSQL insert into one of the tables of `PG_COLUMNS`,
  * each column one array parameter, unnested. With `unlessIn` (and
- * `ignoreConflictOn`), a row whose key that other table holds is skipped
- * too. Table and column names are this file's constants.
+ * `ignoreConflictOn`), a row whose key one of those tables holds is
+ * skipped too. Table and column names are this file's constants.
  */
 function pgInsertSql(
   table: string,
   options: {
     ignoreConflictOn?: string;
-    unlessIn?: string;
+    unlessIn?: string[];
     returning?: string[];
   },
 ): string {
   const types = PG_COLUMNS[table];
   const columns = Object.keys(types);
-  const { ignoreConflictOn, unlessIn, returning = [] } = options;
+  const { ignoreConflictOn, unlessIn = [], returning = [] } = options;
   const names = (list: string[]) => list.map(c => `"${c}"`).join(', ');
   const unnest = `unnest(${columns.map(c => `?::${types[c]}[]`).join(', ')})`;
+  const notIn = unlessIn.map(
+    other => `NOT EXISTS (SELECT 1 FROM "${other}" AS o
+      WHERE o."${ignoreConflictOn}" = v."${ignoreConflictOn}")`,
+  );
   return [
     `INSERT INTO "${table}" (${names(columns)})`,
-    unlessIn && ignoreConflictOn
+    notIn.length && ignoreConflictOn
       ? `SELECT * FROM ${unnest} AS v (${names(columns)})
-         WHERE NOT EXISTS (SELECT 1 FROM "${unlessIn}" AS o
-           WHERE o."${ignoreConflictOn}" = v."${ignoreConflictOn}")`
+         WHERE ${notIn.join(' AND ')}`
       : `SELECT * FROM ${unnest}`,
     ignoreConflictOn ? `ON CONFLICT ("${ignoreConflictOn}") DO NOTHING` : '',
     returning.length ? `RETURNING ${names(returning)}` : '',
@@ -284,6 +296,13 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   private recentEvents?: number;
   /** The move under way: callers while it runs share it, one at a time. */
   private moving?: Promise<number>;
+  /** On PostgreSQL, the start of a move under way (see `startMove`). */
+  private starting?: Promise<void>;
+  /**
+   * On PostgreSQL, the copy of the moving table into the large one that a
+   * move due during ingest started and ingest does not wait for.
+   */
+  private copying?: Promise<number>;
 
   constructor(
     private readonly db: Knex,
@@ -297,7 +316,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       db,
       `WITH inserted AS (${pgInsertSql(RECENT, {
         ignoreConflictOn: 'id',
-        unlessIn: TABLE,
+        unlessIn: [TABLE, MOVING],
         returning: ['id', 'entity_ref'],
       })}),
        marked AS (
@@ -357,8 +376,12 @@ export class DatabaseDoraEventStore implements DoraEventStore {
       return rows;
     });
     // A move due goes first: should it fail, nothing of this batch is stored.
+    // On PostgreSQL only its first, short step does (see `startMove`).
     this.recentEvents ??= await this.countRecentEvents();
-    if (this.recentEvents >= this.moveEventsAt) await this.moveRecentEvents();
+    if (this.recentEvents >= this.moveEventsAt) {
+      if (this.sqlite) await this.moveRecentEvents();
+      else await this.startMove();
+    }
     const stored = await this.insertEvents(byCaller);
     for (const n of stored) this.recentEvents += n;
     return batch.map(({ events }, caller) => ({
@@ -424,68 +447,168 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         count(inserted.map(row => row.id));
       }
     };
-    // No lock of its own: each insert locks the recent table (in a mode a
-    // move's excludes) before it takes the snapshot it looks for its ids in
-    // the large table with. So a move has either committed before that, or
-    // waits for this to commit; an insert never misses an id a move put
-    // there (tested). A group commit is one statement, its own transaction.
+    // No lock of its own: each insert locks the tables it names before it
+    // takes the snapshot it looks for its ids with. A swap of the recent
+    // tables and the end of a copy (its TRUNCATE) lock them too, so each has
+    // committed before that snapshot or waits for this to commit: an insert
+    // finds an id in the moving table or in the large one, and never misses
+    // one a move put there (tested). A group commit is one statement, its
+    // own transaction.
     if (rows.length <= this.chunk) await write(this.db);
     else await this.db.transaction(write);
     return stored;
   }
 
   /**
-   * Moves every recent event into the large events table, in one
-   * transaction, sorted by service and time: the large table's entity index
-   * is written page after page, each page once for all its events. Moving
-   * is no change to a service's events: no service is marked stale. Returns
-   * how many events moved. Ingest runs it, before its own insert, when
-   * enough events are recent.
+   * Moves every recent event into the large events table, sorted by service
+   * and time: the large table's entity index is written page after page,
+   * each page once for all its events. Moving is no change to a service's
+   * events: no service is marked stale. Returns how many events moved.
+   * Ingest starts a move, before its own insert, when enough events are
+   * recent.
+   *
+   * On SQLite, with one writer, a move is one transaction. On PostgreSQL it
+   * takes two (see `swapRecentTables` and `copyMovingEvents`): the first, an
+   * instant, makes the recent table the moving one and an empty one the
+   * recent one; the second copies the moving table into the large one while
+   * ingest goes on into the recent one.
    */
   async moveRecentEvents(): Promise<number> {
-    this.moving ??= this.moveAll().finally(() => {
+    this.moving ??= (
+      this.sqlite ? this.moveSqlite() : this.movePostgres()
+    ).finally(() => {
       this.moving = undefined;
     });
     return this.moving;
   }
 
-  private async moveAll(): Promise<number> {
-    let moved: number;
-    if (this.sqlite) {
-      // One writer: nothing is stored between the copy and the delete.
-      [{ changes: moved }] = await runSqliteWrites(this.db, [
-        {
-          sql: `insert into "${TABLE}" (${EVENT_COLUMNS})
-                select ${EVENT_COLUMNS} from "${RECENT}"
-                order by entity_ref, occurred_at`,
-          bindings: [],
-        },
-        { sql: `delete from "${RECENT}"`, bindings: [] },
-      ]);
-    } else {
-      moved = await this.db.transaction(async tx => {
-        // Waits for the ingest transactions under way, and holds new ones
-        // until the move commits (see `insertEvents`); reads go on.
-        await tx.raw(`LOCK TABLE "${RECENT}" IN EXCLUSIVE MODE`);
-        // The sort of a move's events in memory, not in temporary files.
-        await tx.raw(`SET LOCAL work_mem = '${MOVE_WORK_MEM}'`);
-        const result = await tx.raw(
-          `INSERT INTO "${TABLE}" (${EVENT_COLUMNS})
-           SELECT ${EVENT_COLUMNS} FROM "${RECENT}"
-           ORDER BY entity_ref, occurred_at`,
-        );
-        // Emptied, not deleted row by row: a DELETE leaves every moved row
-        // dead in the table and its indexes until a VACUUM, and without
-        // autovacuum the recent table would grow by a move's worth each
-        // time. TRUNCATE waits for the reads under way and holds new ones
-        // for the instant until the commit; a read that waited takes its
-        // snapshot after it, so it finds the events in the large table.
-        await tx.raw(`TRUNCATE "${RECENT}"`);
-        return result.rowCount as number;
-      });
-    }
+  private async moveSqlite(): Promise<number> {
+    // One writer: nothing is stored between the copy and the delete.
+    const [{ changes }] = await runSqliteWrites(this.db, [
+      {
+        sql: `insert into "${TABLE}" (${EVENT_COLUMNS})
+              select ${EVENT_COLUMNS} from "${RECENT}"
+              order by entity_ref, occurred_at`,
+        bindings: [],
+      },
+      { sql: `delete from "${RECENT}"`, bindings: [] },
+    ]);
     this.recentEvents = 0;
-    return moved;
+    return changes;
+  }
+
+  /** The whole move on PostgreSQL: events a failed copy left go first. */
+  private async movePostgres(): Promise<number> {
+    await this.copying;
+    let moved = 0;
+    for (;;) {
+      const state = await this.swapRecentTables({ wait: true });
+      if (state === 'leftover') {
+        moved += await this.copyMovingEvents();
+      } else {
+        if (state === 'swapped') moved += await this.copyMovingEvents();
+        return moved;
+      }
+    }
+  }
+
+  /**
+   * The part of a move that ingest waits for, on PostgreSQL: the swap of
+   * the two recent tables. The copy then runs on its own; a move due while
+   * it runs waits for it. A copy that fails leaves its events in the moving
+   * table, where reads and ingest still find them, and the next move due
+   * copies them first, with ingest waiting and failing with it.
+   */
+  private startMove(): Promise<void> {
+    this.starting ??= (async () => {
+      await this.copying;
+      const state = await this.swapRecentTables({ wait: false });
+      if (state === 'leftover') await this.copyMovingEvents();
+      if (state === 'swapped') {
+        const copy = this.copyMovingEvents().finally(() => {
+          this.copying = undefined;
+        });
+        // Awaited by the next move; settled with no one waiting, not
+        // unhandled.
+        copy.catch(() => undefined);
+        this.copying = copy;
+      }
+    })().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  /**
+   * Makes the recent table the moving one, on PostgreSQL, by swapping the
+   * two tables' names: in an instant, whatever the tables hold. Every
+   * statement that names either table waits for the swap's lock and then
+   * finds the table by its new name; the view of all events reads both
+   * tables whatever their names. No swap while the moving table still holds
+   * events: `leftover`. With `wait: false`, `busy` when another move holds
+   * the move lock (another replica's, say).
+   */
+  private async swapRecentTables({
+    wait,
+  }: {
+    wait: boolean;
+  }): Promise<'swapped' | 'empty' | 'leftover' | 'busy'> {
+    const state = await this.db.transaction(async tx => {
+      if (wait) {
+        await tx.raw(`SELECT pg_advisory_xact_lock(${MOVE_LOCK})`);
+      } else {
+        const { rows } = await tx.raw(
+          `SELECT pg_try_advisory_xact_lock(${MOVE_LOCK}) AS locked`,
+        );
+        if (!rows[0].locked) return 'busy';
+      }
+      // In the order ingest locks them: the recent table, then the moving.
+      await tx.raw(
+        `LOCK TABLE "${RECENT}", "${MOVING}" IN ACCESS EXCLUSIVE MODE`,
+      );
+      const holds = async (table: string) =>
+        (await tx.raw(`SELECT EXISTS (SELECT 1 FROM "${table}") AS found`))
+          .rows[0].found as boolean;
+      if (await holds(MOVING)) return 'leftover';
+      if (!(await holds(RECENT))) return 'empty';
+      await tx.raw(`ALTER TABLE "${RECENT}" RENAME TO "${SWAPPING}"`);
+      await tx.raw(`ALTER TABLE "${MOVING}" RENAME TO "${RECENT}"`);
+      await tx.raw(`ALTER TABLE "${SWAPPING}" RENAME TO "${MOVING}"`);
+      return 'swapped';
+    });
+    if (state === 'swapped' || state === 'empty') this.recentEvents = 0;
+    return state;
+  }
+
+  /**
+   * Copies the moving table into the large one and empties it, on
+   * PostgreSQL, in one transaction; returns how many events it copied.
+   * Ingest and reads go on meanwhile, and find the events in the moving
+   * table until the commit, in the large table after it.
+   */
+  private async copyMovingEvents(): Promise<number> {
+    return this.db.transaction(async tx => {
+      // After any swap under way; no swap until this commits.
+      await tx.raw(`SELECT pg_advisory_xact_lock(${MOVE_LOCK})`);
+      // Holds writers of the moving table (a rematch) off; reads go on.
+      await tx.raw(`LOCK TABLE "${MOVING}" IN EXCLUSIVE MODE`);
+      // The sort of a move's events in memory, not in temporary files.
+      await tx.raw(`SET LOCAL work_mem = '${MOVE_WORK_MEM}'`);
+      const result = await tx.raw(
+        `INSERT INTO "${TABLE}" (${EVENT_COLUMNS})
+         SELECT ${EVENT_COLUMNS} FROM "${MOVING}"
+         ORDER BY entity_ref, occurred_at`,
+      );
+      // Emptied, not deleted row by row: a DELETE leaves every moved row
+      // dead in the table and its indexes until a VACUUM, and without
+      // autovacuum the table would grow by a move's worth each time.
+      // TRUNCATE waits for the statements under way that read the table and
+      // holds new ones for the instant until the commit; one that waited
+      // takes its snapshot after it, so it finds the events in the large
+      // table.
+      await tx.raw(`TRUNCATE "${MOVING}"`);
+      return result.rowCount as number;
+    });
   }
 
   private async countRecentEvents(): Promise<number> {
@@ -748,16 +871,18 @@ export class DatabaseDoraEventStore implements DoraEventStore {
 
   async rematch(entityRefByMatchKey: Map<string, string>): Promise<number> {
     return this.db.transaction(async tx => {
-      // No move in between: it could take events from the recent table to
-      // the large one after the large one was matched.
+      // No swap or copy in between: either could take events from one table
+      // to another after that one was matched.
       if (!this.sqlite) {
-        await tx.raw(`LOCK TABLE "${RECENT}" IN ROW EXCLUSIVE MODE`);
+        await tx.raw(
+          `LOCK TABLE "${RECENT}", "${MOVING}" IN ROW EXCLUSIVE MODE`,
+        );
       }
       let matched = 0;
       const changed = new Set<string>();
       const keys = [...entityRefByMatchKey.keys()];
       for (let i = 0; i < keys.length; i += this.chunk) {
-        for (const table of [TABLE, RECENT]) {
+        for (const table of [TABLE, MOVING, RECENT]) {
           // The keys this table holds unmatched events of (through its
           // index of them); only those are updated, so every event matched
           // is of a service marked stale below.

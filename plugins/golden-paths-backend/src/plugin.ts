@@ -120,7 +120,10 @@ export const goldenPathsPlugin = createBackendPlugin({
           }),
         );
 
-        const doraEvents = await DatabaseDoraEventStore.create({ database });
+        const doraEvents = await DatabaseDoraEventStore.create({
+          database,
+          logger,
+        });
         const dora = new DoraService({
           auth,
           catalog,

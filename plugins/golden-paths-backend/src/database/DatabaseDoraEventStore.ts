@@ -1,4 +1,4 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
+import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   DoraFacts,
   DoraWindow,
@@ -263,10 +263,12 @@ export class DatabaseDoraEventStore implements DoraEventStore {
     database: DatabaseService;
     /** Recent events that make a move into the large table due. */
     moveEventsAt?: number;
+    /** Where a move's copy that no caller waits for reports its failure. */
+    logger?: LoggerService;
   }): Promise<DatabaseDoraEventStore> {
     return new DatabaseDoraEventStore(
       await migrateGoldenPathsDatabase(options.database),
-      { moveEventsAt: options.moveEventsAt },
+      { moveEventsAt: options.moveEventsAt, logger: options.logger },
     );
   }
 
@@ -292,6 +294,7 @@ export class DatabaseDoraEventStore implements DoraEventStore {
   ) => Promise<Array<{ id: string }>>;
 
   private readonly moveEventsAt: number;
+  private readonly logger?: LoggerService;
   /** Events in the recent table, as far as this store knows; read at first. */
   private recentEvents?: number;
   /** The move under way: callers while it runs share it, one at a time. */
@@ -306,10 +309,11 @@ export class DatabaseDoraEventStore implements DoraEventStore {
 
   constructor(
     private readonly db: Knex,
-    options: { moveEventsAt?: number } = {},
+    options: { moveEventsAt?: number; logger?: LoggerService } = {},
   ) {
     this.sqlite = String(db.client.config.client).includes('sqlite');
     this.moveEventsAt = options.moveEventsAt ?? MOVE_EVENTS_AT;
+    this.logger = options.logger;
     // Not prepared: whether it looks up ids in the large table through its
     // key or reads all of it depends on that table's size at each run.
     this.insertEventsStatement = postgresQuery(
@@ -528,9 +532,14 @@ export class DatabaseDoraEventStore implements DoraEventStore {
         const copy = this.copyMovingEvents().finally(() => {
           this.copying = undefined;
         });
-        // Awaited by the next move; settled with no one waiting, not
-        // unhandled.
-        copy.catch(() => undefined);
+        // Its events stay readable in the moving table; the next move due
+        // copies them first.
+        copy.catch(error =>
+          this.logger?.warn(
+            `DORA events: a move's copy into ${TABLE} failed; the next move copies its events again`,
+            error,
+          ),
+        );
         this.copying = copy;
       }
     })().finally(() => {
